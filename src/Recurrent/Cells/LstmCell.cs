@@ -1,0 +1,85 @@
+using System.Numerics;
+using Recurrent.Autodiff;
+using Recurrent.Tensors;
+
+namespace Recurrent.Cells;
+
+/// <summary>
+/// Long short-term memory (Hochreiter and Schmidhuber, 1997, with the forget gate of Gers et al., 2000), in the
+/// lecture's notation:
+/// <code>
+/// f[t+1] = σ(W_f·[h[t], x[t+1]] + b_f)           forget gate
+/// i[t+1] = σ(W_i·[h[t], x[t+1]] + b_i)           input gate
+/// C̃[t+1] = tanh(W_C·[h[t], x[t+1]] + b_C)        candidate
+/// C[t+1] = f[t+1] ⊙ C[t] + i[t+1] ⊙ C̃[t+1]
+/// o[t+1] = σ(W_o·[h[t], x[t+1]] + b_o)           output gate
+/// h[t+1] = o[t+1] ⊙ tanh(C[t+1])
+/// </code>
+/// </summary>
+/// <remarks>
+/// <para>
+/// Shapes: x (B, I), h and C (B, H). Each <c>W_g·[h, x]</c> is stored split as PyTorch does: the input part in
+/// <c>weight_ih</c> (4H, I) and the recurrent part in <c>weight_hh</c> (4H, H), each bias as <c>bias_ih</c> + <c>bias_hh</c> (4H),
+/// with the gate blocks in PyTorch's order <b>i, f, g (= C̃), o</b>. ONNX orders them i, o, f, c.
+/// </para>
+/// <para>
+/// Initialisation U(−1/√H, 1/√H); <see cref="CellOptions.ForgetBias"/> sets b_f's <c>bias_ih</c> block (and zeroes its
+/// <c>bias_hh</c> block) so that the cell starts by remembering.
+/// </para>
+/// </remarks>
+/// <typeparam name="T">Element type.</typeparam>
+public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly (string, int)[] _state;
+
+    /// <summary>Creates the cell with freshly initialised weights.</summary>
+    /// <param name="inputSize">I.</param>
+    /// <param name="hiddenSize">H.</param>
+    /// <param name="rng">The initialisation's random source.</param>
+    /// <param name="options">The forget-gate bias; null for the defaults.</param>
+    public LstmCell(int inputSize, int hiddenSize, Rng rng, CellOptions? options = null) : base(inputSize, hiddenSize)
+    {
+        WeightIH = AddWeight("weight_ih", rng, 4 * hiddenSize, inputSize);
+        WeightHH = AddWeight("weight_hh", rng, 4 * hiddenSize, hiddenSize);
+        BiasIH = AddWeight("bias_ih", rng, 4 * hiddenSize);
+        BiasHH = AddWeight("bias_hh", rng, 4 * hiddenSize);
+        if (options?.ForgetBias is { } forget)
+        {
+            BiasIH.Value.Span.Slice(hiddenSize, hiddenSize).Fill(T.CreateTruncating(forget));
+            BiasHH.Value.Span.Slice(hiddenSize, hiddenSize).Clear();
+        }
+        _state = [("h", hiddenSize), ("c", hiddenSize)];
+    }
+
+    /// <inheritdoc/>
+    public override CellKind Kind => CellKind.Lstm;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<(string Name, int Size)> State => _state;
+
+    /// <summary>[W_i; W_f; W_C; W_o] input parts, <c>weight_ih</c> (4H, I).</summary>
+    public Variable<T> WeightIH { get; }
+
+    /// <summary>[W_i; W_f; W_C; W_o] recurrent parts, <c>weight_hh</c> (4H, H).</summary>
+    public Variable<T> WeightHH { get; }
+
+    /// <summary>First half of [b_i; b_f; b_C; b_o], <c>bias_ih</c> (4H).</summary>
+    public Variable<T> BiasIH { get; }
+
+    /// <summary>Second half of [b_i; b_f; b_C; b_o], <c>bias_hh</c> (4H).</summary>
+    public Variable<T> BiasHH { get; }
+
+    /// <inheritdoc/>
+    protected override CellStep<T> StepCore(Tape<T> tape, Variable<T> x, ReadOnlySpan<Variable<T>> state)
+    {
+        int n = HiddenSize;
+        var gates = tape.Add(tape.Affine(x, WeightIH, BiasIH), tape.Affine(state[0], WeightHH, BiasHH)); // (B, 4H)
+        var i = tape.Sigmoid(tape.Slice(gates, 0, n));
+        var f = tape.Sigmoid(tape.Slice(gates, n, n));
+        var candidate = tape.Tanh(tape.Slice(gates, 2 * n, n));
+        var o = tape.Sigmoid(tape.Slice(gates, 3 * n, n));
+        var c = tape.Add(tape.Mul(f, state[1]), tape.Mul(i, candidate));
+        var h = tape.Mul(o, tape.Tanh(c));
+        return new CellStep<T>(h, [h, c]);
+    }
+}

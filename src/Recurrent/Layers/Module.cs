@@ -1,0 +1,100 @@
+using System.Numerics;
+using Recurrent.Autodiff;
+using Recurrent.Tensors;
+
+namespace Recurrent.Layers;
+
+/// <summary>
+/// A trainable component that owns named parameters and sub-modules, as PyTorch's <c>nn.Module</c>: names compose with
+/// dots (<c>rnn.weight_ih_l0</c>), so any model's weights can be saved, loaded and compared with PyTorch by name.
+/// </summary>
+/// <typeparam name="T">Element type.</typeparam>
+public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly List<(string Name, Variable<T> Parameter)> _parameters = [];
+    private readonly List<(string Name, Module<T> Module)> _children = [];
+
+    /// <summary>Every parameter with its full dotted name, this module's first, then each sub-module's in order.</summary>
+    /// <returns>The named parameters.</returns>
+    public IReadOnlyList<(string Name, Variable<T> Parameter)> NamedParameters()
+    {
+        var all = new List<(string, Variable<T>)>(_parameters);
+        foreach (var (prefix, child) in _children)
+        {
+            foreach (var (name, p) in child.NamedParameters()) all.Add((prefix + "." + name, p));
+        }
+        return all;
+    }
+
+    /// <summary>Every parameter, in the order of <see cref="NamedParameters"/>.</summary>
+    /// <returns>The parameters.</returns>
+    public IReadOnlyList<Variable<T>> Parameters() => NamedParameters().Select(p => p.Parameter).ToList();
+
+    /// <summary>The total number of scalar weights.</summary>
+    public long ParameterCount => NamedParameters().Sum(p => (long)p.Parameter.Value.Length);
+
+    /// <summary>Forgets every parameter's gradient (see <see cref="Variable{T}.ZeroGrad"/>).</summary>
+    public void ZeroGrad()
+    {
+        foreach (var (_, p) in NamedParameters()) p.ZeroGrad();
+    }
+
+    /// <summary>The parameters' values by name (the tensors themselves, not copies).</summary>
+    /// <returns>A name → tensor map.</returns>
+    public Dictionary<string, Tensor<T>> StateDict() => NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Value);
+
+    /// <summary>
+    /// Copies parameter values from <paramref name="values"/> by name. Every parameter must be present with its exact
+    /// shape; with <paramref name="strict"/>, no other name may be present either.
+    /// </summary>
+    /// <param name="values">Name → tensor (PyTorch's <c>state_dict</c> names).</param>
+    /// <param name="strict">Reject names this module does not have.</param>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor<T>> values, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var named = NamedParameters();
+        foreach (var (name, p) in named)
+        {
+            if (!values.TryGetValue(name, out var v))
+            {
+                throw new ArgumentException($"Parameter '{name}' is missing; expected a tensor of shape {Tensor<T>.ShapeText(p.Shape)}.", nameof(values));
+            }
+            if (!v.SameShape(p.Value))
+            {
+                throw new ArgumentException($"Parameter '{name}' has shape {Tensor<T>.ShapeText(v.Shape)}; expected {Tensor<T>.ShapeText(p.Shape)}.", nameof(values));
+            }
+        }
+        if (strict)
+        {
+            var known = named.Select(p => p.Name).ToHashSet();
+            foreach (var name in values.Keys)
+            {
+                if (!known.Contains(name)) throw new ArgumentException($"Unexpected parameter '{name}': this model has no such weight.", nameof(values));
+            }
+        }
+        foreach (var (name, p) in named) p.Value.CopyFrom(values[name]);
+    }
+
+    /// <summary>Registers a parameter under <paramref name="name"/>.</summary>
+    /// <param name="name">Its name within this module.</param>
+    /// <param name="parameter">The parameter.</param>
+    /// <returns><paramref name="parameter"/>.</returns>
+    protected Variable<T> RegisterParameter(string name, Variable<T> parameter)
+    {
+        if (_parameters.Any(p => p.Name == name)) throw new InvalidOperationException($"A parameter named '{name}' is already registered.");
+        parameter.Name ??= name;
+        _parameters.Add((name, parameter));
+        return parameter;
+    }
+
+    /// <summary>Registers a sub-module whose parameters are named <c>name.…</c>.</summary>
+    /// <typeparam name="TModule">Its type.</typeparam>
+    /// <param name="name">Its name within this module.</param>
+    /// <param name="module">The sub-module.</param>
+    /// <returns><paramref name="module"/>.</returns>
+    protected TModule RegisterModule<TModule>(string name, TModule module) where TModule : Module<T>
+    {
+        _children.Add((name, module));
+        return module;
+    }
+}

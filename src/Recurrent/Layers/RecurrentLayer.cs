@@ -1,0 +1,213 @@
+using System.Numerics;
+using Recurrent.Autodiff;
+using Recurrent.Cells;
+using Recurrent.Tensors;
+
+namespace Recurrent.Layers;
+
+/// <summary>
+/// A recurrent layer: a cell unrolled over the T steps of a sequence with shared weights, optionally stacked
+/// (L layers, with dropout between them) and bidirectional, over batches of variable-length sequences. This is
+/// PyTorch's <c>nn.RNN</c> / <c>nn.LSTM</c> / <c>nn.GRU</c> with <c>batch_first</c> and packed sequences, for any
+/// <see cref="CellKind"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Unrolling: for each layer k and direction d, <c>state[t+1] = cell(x[t+1], state[t])</c> for t = 0 … T−1 (forward) or
+/// T−1 … 0 (reverse), with the same cell, so the gradient of every step accumulates into the same weights
+/// (backpropagation through time). Layer k's input is layer k−1's output, <c>[forward, reverse]</c> concatenated.
+/// </para>
+/// <para>
+/// Variable lengths: sequence b only runs over its steps 0 … lengths[b]−1. A padded step leaves its state unchanged
+/// and outputs zero, so the forward final state is the state at lengths[b]−1 and the reverse direction starts from
+/// its initial state at lengths[b]−1, exactly as PyTorch's packed sequences.
+/// </para>
+/// <para>
+/// Parameters are named as PyTorch names them: <c>weight_ih_l{k}</c>, <c>weight_hh_l{k}</c>, <c>bias_ih_l{k}</c>,
+/// <c>bias_hh_l{k}</c>, with suffix <c>_reverse</c> for the backward direction.
+/// </para>
+/// </remarks>
+/// <typeparam name="T">Element type.</typeparam>
+public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly IRecurrentCell<T>[] _cells;
+    private readonly Rng _dropoutRng;
+
+    /// <summary>Creates the layer with freshly initialised cells.</summary>
+    /// <param name="kind">The cell.</param>
+    /// <param name="inputSize">Features per step of the input, I.</param>
+    /// <param name="hiddenSize">Units of each cell's state, H.</param>
+    /// <param name="rng">The random source for initialisation (and, forked, for dropout).</param>
+    /// <param name="options">Stacking, direction, dropout, layout, cell options; null for one forward layer.</param>
+    public RecurrentLayer(CellKind kind, int inputSize, int hiddenSize, Rng rng, RecurrentLayerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        Options = options ?? new RecurrentLayerOptions();
+        if (Options.Layers < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Layers must be at least 1; got {Options.Layers}.");
+        if (Options.Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(options), $"Dropout must be in [0, 1); got {Options.Dropout}.");
+        Kind = kind;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        Directions = Options.Bidirectional ? 2 : 1;
+        _cells = new IRecurrentCell<T>[Options.Layers * Directions];
+        int layerInput = inputSize;
+        for (int k = 0; k < Options.Layers; k++)
+        {
+            for (int d = 0; d < Directions; d++)
+            {
+                var cell = RecurrentCellFactory.Create<T>(kind, layerInput, hiddenSize, rng, Options.Cell);
+                _cells[k * Directions + d] = cell;
+                string suffix = $"_l{k}" + (d == 1 ? "_reverse" : "");
+                foreach (var p in cell.Parameters) RegisterParameter(p.Name + suffix, p);
+            }
+            layerInput = Directions * _cells[k * Directions].OutputSize;
+        }
+        OutputSize = layerInput;
+        _dropoutRng = rng.Fork();
+    }
+
+    /// <summary>The cell kind.</summary>
+    public CellKind Kind { get; }
+
+    /// <summary>Features per input step, I.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Units per cell state, H.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>Features per output step: D × the cell's output size.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>1, or 2 when bidirectional.</summary>
+    public int Directions { get; }
+
+    /// <summary>The options the layer was built with.</summary>
+    public RecurrentLayerOptions Options { get; }
+
+    /// <summary>The cells, entry <c>k·D + d</c> for layer k and direction d.</summary>
+    public IReadOnlyList<IRecurrentCell<T>> Cells => _cells;
+
+    /// <summary>The state tensors of each cell (name and size): <c>h</c>, or <c>h, c</c> for LSTM, …</summary>
+    public IReadOnlyList<(string Name, int Size)> State => _cells[0].State;
+
+    /// <summary>
+    /// Runs the layer over a batch of sequences.
+    /// </summary>
+    /// <param name="tape">The tape that records the computation.</param>
+    /// <param name="x">The input, <c>(B, T, I)</c>, or <c>(T, B, I)</c> when not <see cref="RecurrentLayerOptions.BatchFirst"/>.</param>
+    /// <param name="initialState">One tensor per state entry, each <c>(L·D, B, size)</c>; null for zeros.</param>
+    /// <param name="lengths">Each sequence's length in <c>[1, T]</c>; empty when all have length T.</param>
+    /// <returns>The output sequence and the final states.</returns>
+    public RecurrentOutput<T> Forward(Tape<T> tape, Variable<T> x, IReadOnlyList<Variable<T>>? initialState = null, ReadOnlySpan<int> lengths = default)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        var (batch, steps) = CheckInput(x);
+        CheckInitialState(initialState, batch);
+        CheckLengths(lengths, batch, steps);
+        bool batchFirst = Options.BatchFirst;
+        int[]? lens = lengths.IsEmpty ? null : lengths.ToArray();
+
+        var finals = new Variable<T>[State.Count][];
+        for (int c = 0; c < finals.Length; c++) finals[c] = new Variable<T>[_cells.Length];
+
+        Variable<T> input = x;
+        for (int k = 0; k < Options.Layers; k++)
+        {
+            var directionOutputs = new Variable<T>[Directions];
+            for (int d = 0; d < Directions; d++)
+            {
+                int index = k * Directions + d;
+                var state = new Variable<T>[State.Count];
+                for (int c = 0; c < state.Length; c++)
+                {
+                    state[c] = initialState is null
+                        ? new Variable<T>(new Tensor<T>(batch, State[c].Size))
+                        : tape.SelectStep(initialState[c], index, batchFirst: false);
+                }
+                directionOutputs[d] = Unroll(tape, _cells[index], input, state, reverse: d == 1, steps, lens);
+                for (int c = 0; c < state.Length; c++) finals[c][index] = state[c];
+            }
+            var output = Directions == 1 ? directionOutputs[0] : tape.Concat(directionOutputs);
+            if (k < Options.Layers - 1) output = tape.Dropout(output, Options.Dropout, _dropoutRng);
+            input = output;
+        }
+
+        var finalState = new Variable<T>[State.Count];
+        for (int c = 0; c < finalState.Length; c++) finalState[c] = tape.StackSteps(finals[c], batchFirst: false);
+        return new RecurrentOutput<T>(input, finalState);
+    }
+
+    /// <summary>
+    /// The reference unroll of one cell over the sequence, one step of the cell's equations at a time.
+    /// <paramref name="state"/> holds the initial state on entry and the final state on return.
+    /// </summary>
+    private Variable<T> Unroll(Tape<T> tape, IRecurrentCell<T> cell, Variable<T> input, Variable<T>[] state, bool reverse, int steps, int[]? lengths)
+    {
+        bool batchFirst = Options.BatchFirst;
+        var outputs = new Variable<T>[steps];
+        bool[]? keep = lengths is null ? null : new bool[lengths.Length];
+        for (int s = 0; s < steps; s++)
+        {
+            int t = reverse ? steps - 1 - s : s;
+            var step = cell.Step(tape, tape.SelectStep(input, t, batchFirst), state);
+            bool allValid = true;
+            if (keep is not null)
+            {
+                for (int b = 0; b < keep.Length; b++) allValid &= keep[b] = t < lengths![b];
+            }
+            if (allValid)
+            {
+                outputs[t] = step.Output;
+                step.State.CopyTo(state, 0);
+            }
+            else
+            {
+                outputs[t] = tape.WhereRows(keep, step.Output, null);
+                for (int c = 0; c < state.Length; c++) state[c] = tape.WhereRows(keep, step.State[c], state[c]);
+            }
+        }
+        return tape.StackSteps(outputs, batchFirst);
+    }
+
+    private (int Batch, int Steps) CheckInput(Variable<T> x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        string layout = Options.BatchFirst ? "(B, T, I)" : "(T, B, I)";
+        if (x.Value.Rank != 3) throw new ArgumentException($"x must be {layout} with I = {InputSize}; got {Tensor<T>.ShapeText(x.Shape)}.", nameof(x));
+        if (x.Value.Dim(2) != InputSize) throw new ArgumentException($"x has {x.Value.Dim(2)} features per step; this layer expects InputSize = {InputSize}.", nameof(x));
+        int batch = Options.BatchFirst ? x.Value.Dim(0) : x.Value.Dim(1);
+        int steps = Options.BatchFirst ? x.Value.Dim(1) : x.Value.Dim(0);
+        if (batch == 0 || steps == 0) throw new ArgumentException($"x must have at least one sequence and one step; got {Tensor<T>.ShapeText(x.Shape)}.", nameof(x));
+        return (batch, steps);
+    }
+
+    private void CheckInitialState(IReadOnlyList<Variable<T>>? initialState, int batch)
+    {
+        if (initialState is null) return;
+        if (initialState.Count != State.Count)
+        {
+            throw new ArgumentException($"initialState has {initialState.Count} tensors; this {Kind} layer expects {State.Count} ({string.Join(", ", State.Select(s => s.Name))}).", nameof(initialState));
+        }
+        for (int c = 0; c < State.Count; c++)
+        {
+            int[] expected = [_cells.Length, batch, State[c].Size];
+            if (!initialState[c].Value.HasShape(expected))
+            {
+                throw new ArgumentException($"initial state {State[c].Name} has shape {Tensor<T>.ShapeText(initialState[c].Shape)}; expected (L·D, B, {State[c].Size}) = {Tensor<T>.ShapeText(expected)}.", nameof(initialState));
+            }
+        }
+    }
+
+    private static void CheckLengths(ReadOnlySpan<int> lengths, int batch, int steps)
+    {
+        if (lengths.IsEmpty) return;
+        if (lengths.Length != batch) throw new ArgumentException($"lengths has {lengths.Length} entries; expected one per sequence, B = {batch}.", nameof(lengths));
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            if (lengths[b] < 1 || lengths[b] > steps)
+            {
+                throw new ArgumentException($"lengths[{b}] = {lengths[b]} is outside [1, T = {steps}].", nameof(lengths));
+            }
+        }
+    }
+}
