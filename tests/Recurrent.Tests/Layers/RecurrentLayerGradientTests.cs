@@ -1,0 +1,65 @@
+using Recurrent.Autodiff;
+using Recurrent.Cells;
+using Recurrent.Layers;
+using Recurrent.Tensors;
+using static Recurrent.Tests.Autodiff.GradAssert;
+
+namespace Recurrent.Tests.Layers;
+
+/// <summary>Whole layers (stacked, bidirectional, variable-length, both layouts) against finite differences in double.</summary>
+public class RecurrentLayerGradientTests
+{
+    public static TheoryData<CellKind, int, bool, bool, bool> Configurations()
+    {
+        var data = new TheoryData<CellKind, int, bool, bool, bool>();
+        foreach (var kind in Enum.GetValues<CellKind>())
+        {
+            data.Add(kind, 2, false, false, true);  // stacked
+            data.Add(kind, 1, true, false, true);   // bidirectional
+            data.Add(kind, 2, true, true, false);   // stacked, bidirectional, variable lengths, time-first
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void LayerMatchesFiniteDifferences(CellKind kind, int layers, bool bidirectional, bool variableLength, bool batchFirst)
+    {
+        const int batch = 3, steps = 4, input = 2, hidden = 3;
+        var rng = new Rng(7 + (ulong)kind);
+        var layer = new RecurrentLayer<double>(kind, input, hidden, rng, new RecurrentLayerOptions
+        {
+            Layers = layers, Bidirectional = bidirectional, BatchFirst = batchFirst,
+            Cell = new CellOptions { OutputSize = kind is CellKind.Jordan or CellKind.ElmanJordan ? 2 : null },
+        });
+        var x = Param(rng, "x", batchFirst ? [batch, steps, input] : [steps, batch, input]);
+        var state0 = layer.State.Select(s => Param(rng, "state0_" + s.Name, layers * layer.Directions, batch, s.Size)).ToArray();
+        int[] lengths = variableLength ? [4, 1, 3] : [];
+        var r = Random(rng, batchFirst ? [batch, steps, layer.OutputSize] : [steps, batch, layer.OutputSize]);
+        var rs = state0.Select(s => Random(rng, s.Value.Shape.ToArray())).ToArray();
+
+        Variable<double> Loss(Tape<double> tape)
+        {
+            var result = layer.Forward(tape, x, state0, lengths);
+            var loss = Project(tape, result.Output, r);
+            for (int c = 0; c < rs.Length; c++) loss = tape.Add(loss, Project(tape, result.FinalState[c], rs[c]));
+            return loss;
+        }
+
+        Check(Loss, [x, .. state0, .. layer.Parameters()]);
+    }
+
+    [Fact]
+    public void DropoutBetweenLayersOnlyWhileTraining()
+    {
+        var rng = new Rng(3);
+        var layer = new RecurrentLayer<double>(CellKind.Lstm, 3, 4, rng, new RecurrentLayerOptions { Layers = 2, Dropout = 0.5 });
+        var x = new Variable<double>(Random(rng, 2, 5, 3));
+        var evalTape = new Tape<double> { IsTraining = false };
+        var a = layer.Forward(evalTape, x).Output.Value.ToArray();
+        var b = layer.Forward(new Tape<double> { IsTraining = false }, x).Output.Value.ToArray();
+        Assert.Equal(a, b);
+        var c = layer.Forward(new Tape<double>(), x).Output.Value.ToArray();
+        Assert.NotEqual(a, c);
+    }
+}
