@@ -21,7 +21,7 @@ namespace Recurrent.Cells;
 /// chose it. Initialisation U(−1/√H, 1/√H).
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed class CudnnGruCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class CudnnGruCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly (string, int)[] _state;
 

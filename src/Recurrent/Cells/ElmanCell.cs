@@ -24,7 +24,7 @@ namespace Recurrent.Cells;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed class ElmanCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class ElmanCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly (string, int)[] _state;
 

@@ -24,7 +24,7 @@ namespace Recurrent.Cells;
 /// <para>Initialisation U(−1/√H, 1/√H).</para>
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed class GruCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class GruCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly (string, int)[] _state;
 

@@ -93,6 +93,25 @@ public static class ElementWise
         for (; i < n; i++) Unsafe.Add(ref pd, i) = TOp.Invoke(Unsafe.Add(ref px, i), Unsafe.Add(ref py, i), Unsafe.Add(ref pz, i));
     }
 
+    /// <summary>
+    /// Runs a multi-span fused kernel over <paramref name="length"/> elements: <see cref="ILaneKernel.Vector"/> on whole
+    /// vectors of <typeparamref name="T"/>, <see cref="ILaneKernel.Scalar"/> on the rest.
+    /// </summary>
+    /// <typeparam name="T">Element type, which sets the vector width.</typeparam>
+    /// <typeparam name="TKernel">The kernel.</typeparam>
+    /// <param name="kernel">The kernel, holding its spans.</param>
+    /// <param name="length">Number of elements.</param>
+    public static void Run<T, TKernel>(ref TKernel kernel, int length) where TKernel : ILaneKernel, allows ref struct
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            int width = Vector256<T>.Count;
+            for (; i <= length - width; i += width) kernel.Vector(i);
+        }
+        for (; i < length; i++) kernel.Scalar(i);
+    }
+
     private static int CheckLength(int input, int destination)
     {
         if (input != destination)

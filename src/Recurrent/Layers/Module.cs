@@ -13,22 +13,25 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly List<(string Name, Variable<T> Parameter)> _parameters = [];
     private readonly List<(string Name, Module<T> Module)> _children = [];
+    private (string Name, Variable<T> Parameter)[]? _named;
+    private Variable<T>[]? _flat;
 
     /// <summary>Every parameter with its full dotted name, this module's first, then each sub-module's in order.</summary>
-    /// <returns>The named parameters.</returns>
+    /// <returns>The named parameters (the same list on every call).</returns>
     public IReadOnlyList<(string Name, Variable<T> Parameter)> NamedParameters()
     {
+        if (_named is not null) return _named;
         var all = new List<(string, Variable<T>)>(_parameters);
         foreach (var (prefix, child) in _children)
         {
             foreach (var (name, p) in child.NamedParameters()) all.Add((prefix + "." + name, p));
         }
-        return all;
+        return _named = all.ToArray();
     }
 
     /// <summary>Every parameter, in the order of <see cref="NamedParameters"/>.</summary>
-    /// <returns>The parameters.</returns>
-    public IReadOnlyList<Variable<T>> Parameters() => NamedParameters().Select(p => p.Parameter).ToList();
+    /// <returns>The parameters (the same list on every call).</returns>
+    public IReadOnlyList<Variable<T>> Parameters() => _flat ??= NamedParameters().Select(p => p.Parameter).ToArray();
 
     /// <summary>The total number of scalar weights.</summary>
     public long ParameterCount => NamedParameters().Sum(p => (long)p.Parameter.Value.Length);
@@ -36,7 +39,8 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Forgets every parameter's gradient (see <see cref="Variable{T}.ZeroGrad"/>).</summary>
     public void ZeroGrad()
     {
-        foreach (var (_, p) in NamedParameters()) p.ZeroGrad();
+        var all = Parameters();
+        for (int i = 0; i < all.Count; i++) all[i].ZeroGrad();
     }
 
     /// <summary>The parameters' values by name (the tensors themselves, not copies).</summary>
@@ -84,6 +88,8 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (_parameters.Any(p => p.Name == name)) throw new InvalidOperationException($"A parameter named '{name}' is already registered.");
         parameter.Name ??= name;
         _parameters.Add((name, parameter));
+        _named = null;
+        _flat = null;
         return parameter;
     }
 
@@ -95,6 +101,8 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     protected TModule RegisterModule<TModule>(string name, TModule module) where TModule : Module<T>
     {
         _children.Add((name, module));
+        _named = null;
+        _flat = null;
         return module;
     }
 }

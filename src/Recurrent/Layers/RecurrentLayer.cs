@@ -87,6 +87,16 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
     /// <summary>The cells, entry <c>k·D + d</c> for layer k and direction d.</summary>
     public IReadOnlyList<IRecurrentCell<T>> Cells => _cells;
 
+    /// <summary>
+    /// Whether <see cref="Forward"/> runs the cells' fused sequence kernels (one tape node for the whole layer) where the
+    /// cell has them (LSTM, both GRUs, Elman), rather than recording each step's primitives. Default true; the two
+    /// paths compute the same values and gradients, and the tests hold them to each other.
+    /// </summary>
+    public bool UseFusedKernels { get; set; } = true;
+
+    /// <summary>Whether the next <see cref="Forward"/> takes the fused path.</summary>
+    public bool RunsFused => UseFusedKernels && _cells[0] is IFusedCell<T> { HasFusedKernels: true };
+
     /// <summary>The state tensors of each cell (name and size): <c>h</c>, or <c>h, c</c> for LSTM, …</summary>
     public IReadOnlyList<(string Name, int Size)> State => _cells[0].State;
 
@@ -104,6 +114,8 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         var (batch, steps) = CheckInput(x);
         CheckInitialState(initialState, batch);
         CheckLengths(lengths, batch, steps);
+        if (RunsFused) return tape.Record<FusedLayerNode<T>>().Forward(this, x, initialState, lengths, _dropoutRng);
+
         bool batchFirst = Options.BatchFirst;
         int[]? lens = lengths.IsEmpty ? null : lengths.ToArray();
 

@@ -9,21 +9,25 @@ namespace Recurrent.Tests.Layers;
 /// <summary>Whole layers (stacked, bidirectional, variable-length, both layouts) against finite differences in double.</summary>
 public class RecurrentLayerGradientTests
 {
-    public static TheoryData<CellKind, int, bool, bool, bool> Configurations()
+    public static TheoryData<CellKind, int, bool, bool, bool, bool> Configurations()
     {
-        var data = new TheoryData<CellKind, int, bool, bool, bool>();
+        var data = new TheoryData<CellKind, int, bool, bool, bool, bool>();
         foreach (var kind in Enum.GetValues<CellKind>())
         {
-            data.Add(kind, 2, false, false, true);  // stacked
-            data.Add(kind, 1, true, false, true);   // bidirectional
-            data.Add(kind, 2, true, true, false);   // stacked, bidirectional, variable lengths, time-first
+            foreach (bool fused in new[] { true, false })
+            {
+                if (fused && kind is CellKind.Jordan or CellKind.ElmanJordan) continue; // no fused kernels
+                data.Add(kind, 2, false, false, true, fused);  // stacked
+                data.Add(kind, 1, true, false, true, fused);   // bidirectional
+                data.Add(kind, 2, true, true, false, fused);   // stacked, bidirectional, variable lengths, time-first
+            }
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Configurations))]
-    public void LayerMatchesFiniteDifferences(CellKind kind, int layers, bool bidirectional, bool variableLength, bool batchFirst)
+    public void LayerMatchesFiniteDifferences(CellKind kind, int layers, bool bidirectional, bool variableLength, bool batchFirst, bool fused)
     {
         const int batch = 3, steps = 4, input = 2, hidden = 3;
         var rng = new Rng(7 + (ulong)kind);
@@ -32,6 +36,8 @@ public class RecurrentLayerGradientTests
             Layers = layers, Bidirectional = bidirectional, BatchFirst = batchFirst,
             Cell = new CellOptions { OutputSize = kind is CellKind.Jordan or CellKind.ElmanJordan ? 2 : null },
         });
+        layer.UseFusedKernels = fused;
+        Assert.Equal(fused, layer.RunsFused);
         var x = Param(rng, "x", batchFirst ? [batch, steps, input] : [steps, batch, input]);
         var state0 = layer.State.Select(s => Param(rng, "state0_" + s.Name, layers * layer.Directions, batch, s.Size)).ToArray();
         int[] lengths = variableLength ? [4, 1, 3] : [];

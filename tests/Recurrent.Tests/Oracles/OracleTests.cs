@@ -11,46 +11,58 @@ public class OracleTests
     public const double Float32Tolerance = 1e-5;
     public const double Float64Tolerance = 1e-10;
 
-    public static TheoryData<string> Cases()
+    /// <summary>Every case file, on the fused path (the default) and on the reference path.</summary>
+    public static TheoryData<string, bool> Cases()
     {
-        var data = new TheoryData<string>();
+        var data = new TheoryData<string, bool>();
         var files = OracleFolder.CaseFiles();
-        if (files.Count == 0) data.Add("(none)");
-        foreach (var f in files) data.Add(f);
+        if (files.Count == 0) data.Add("(none)", true);
+        foreach (var f in files)
+        {
+            data.Add(f, true);
+            data.Add(f, false);
+        }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesInFloat32(string file) => AssertCase(file, Float32Tolerance, runDouble: false);
+    public void MatchesInFloat32(string file, bool fused) => AssertCase(file, fused, Float32Tolerance, runDouble: false);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesInFloat64(string file) => AssertCase(file, Float64Tolerance, runDouble: true);
+    public void MatchesInFloat64(string file, bool fused) => AssertCase(file, fused, Float64Tolerance, runDouble: true);
 
-    private static void AssertCase(string file, double tolerance, bool runDouble)
+    private static void AssertCase(string file, bool fused, double tolerance, bool runDouble)
     {
         Assert.True(file != "(none)", $"No oracle case files in {OracleFolder.Location}; set {OracleFolder.Variable} to the oracle folder.");
-        var failures = Run(Path.Combine(OracleFolder.Location, file), tolerance, runDouble);
+        var failures = Run(Path.Combine(OracleFolder.Location, file), tolerance, runDouble, fused);
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
     /// <summary>Parses and checks one case file, whichever kind it is.</summary>
-    internal static List<string> Run(string path, double tolerance, bool runDouble)
+    internal static List<string> Run(string path, double tolerance, bool runDouble, bool fused = true)
     {
         var json = OracleJson.Load(path);
         if (json.Has("config", "module"))
         {
             var c = PyTorchCase.Parse(json);
-            return runDouble ? c.Check<double>(tolerance) : c.Check<float>(tolerance);
+            return runDouble
+                ? c.Check<double>(tolerance, l => { l.UseFusedKernels = fused; AssertPath(l.RunsFused, fused); })
+                : c.Check<float>(tolerance, l => { l.UseFusedKernels = fused; AssertPath(l.RunsFused, fused); });
         }
         if (json.Has("config", "op"))
         {
             var c = OnnxGruCase.Parse(json);
-            return runDouble ? c.Check<double>(tolerance) : c.Check<float>(tolerance);
+            return runDouble
+                ? c.Check<double>(tolerance, l => { l.UseFusedKernels = fused; AssertPath(l.RunsFused, fused); })
+                : c.Check<float>(tolerance, l => { l.UseFusedKernels = fused; AssertPath(l.RunsFused, fused); });
         }
         throw json.Bad("neither config.module (PyTorch case) nor config.op (ONNX case) is present");
     }
+
+    private static void AssertPath(bool runsFused, bool wanted) =>
+        Assert.True(runsFused == wanted, $"the layer runs the {(runsFused ? "fused" : "reference")} path; the test asked for the other");
 
     [Fact]
     public void EveryKindOfCaseIsPresent()

@@ -1,0 +1,184 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using Recurrent.Kernels;
+
+namespace Recurrent.Cells;
+
+public sealed partial class CudnnGruCell<T> : IFusedCell<T>
+{
+    bool IFusedCell<T>.HasFusedKernels => true;
+
+    FusedSequence<T> IFusedCell<T>.CreateSequence() => new CudnnGruSequence<T>(this);
+}
+
+/// <summary>
+/// The PyTorch/cuDNN GRU's fused sequence kernels. <c>Gx = X·W_ihᵀ + b_ih + [b_hr, b_hz, 0]</c> for all steps in one
+/// GEMM; per step one GEMM <c>Gh = h·W_hhᵀ</c> (all three blocks at once: the reason for this form) and one pass:
+/// <c>r = σ(Gx_r + Gh_r)</c>, <c>z = σ(Gx_z + Gh_z)</c>, <c>ĥ = Gh_n + b_hn</c>, <c>n = tanh(Gx_n + r⊙ĥ)</c>, <c>h' = n + z⊙(h − n)</c>.
+/// </summary>
+/// <remarks>
+/// Backward per step, with <c>dh = dh_next + dy[s]</c>:
+/// <code>
+/// dz = dh⊙(h − n)⊙z(1−z)    dn = dh⊙(1−z)⊙(1−n²)    dĥ = dn⊙r    dr = dn⊙ĥ⊙r(1−r)
+/// dGx = [dr, dz, dn]    dGh = [dr, dz, dĥ]    dh_prev = dh⊙z + dGh·W_hh
+/// </code>
+/// then <c>dW_ih += dGxᵀ·x</c>, <c>dW_hh += dGhᵀ·h</c>, <c>db_ih += Σ dGx</c>, <c>db_hh += Σ dGh</c>, <c>dx = dGx·W_ih</c>.
+/// </remarks>
+internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private const int ForwardMode = 0, BackwardMode = 1;
+    private T[] _gx = [];     // (T, B, 3H): x part; then r, z, n; then dGx
+    private T[] _gh = [];     // (B, 3H) forward scratch; (T, B, 3H) dGh in backward
+    private T[] _hHat = [];   // (T, B, H) training, (1, B, H) inference: W_hn·h + b_hn
+    private T[] _bias = [];   // (3H)
+
+    public override bool HasCellState => false;
+
+    protected override void ForwardCore(scoped ref FusedForwardArgs<T> args)
+    {
+        int h = Hidden, g3 = 3 * h, bh = Batch * h, tb = Steps * Batch;
+        Ensure(ref _gx, tb * g3);
+        Ensure(ref _gh, (Training ? tb : Batch) * g3);
+        Ensure(ref _hHat, (Training ? Steps : 1) * bh);
+        Ensure(ref _bias, g3);
+        var bias = _bias.AsSpan(0, g3);
+        cell.BiasIH.Value.Span.CopyTo(bias);
+        TensorPrimitives.Add(bias[..(2 * h)], cell.BiasHH.Value.Span[..(2 * h)], bias[..(2 * h)]);
+        var gx = _gx.AsSpan(0, tb * g3);
+        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, gx, tb, g3, Input, transposeB: true);
+        for (int r = 0; r < tb; r++) TensorPrimitives.Add(gx.Slice(r * g3, g3), bias, gx.Slice(r * g3, g3));
+        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        for (int s = 0; s < Steps; s++)
+        {
+            Gemm.Multiply<T>(Hs.AsSpan(s * bh, bh), whh, _gh.AsSpan(0, Batch * g3), Batch, g3, h, transposeB: true);
+            ForRows(ForwardMode, s);
+        }
+    }
+
+    protected override void BackwardCore(scoped ref FusedBackwardArgs<T> args)
+    {
+        int h = Hidden, g3 = 3 * h, bh = Batch * h, tb = Steps * Batch;
+        var dGx = _gx.AsSpan(0, tb * g3);
+        var dGh = _gh.AsSpan(0, tb * g3);
+        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        for (int s = Steps - 1; s >= 0; s--)
+        {
+            ForRows(BackwardMode, s);
+            Gemm.Multiply<T>(dGh.Slice(s * Batch * g3, Batch * g3), whh, DHNext.AsSpan(0, bh), Batch, h, g3, accumulate: true);
+            (DH, DHNext) = (DHNext, DH);
+        }
+        var x = X.AsSpan(0, tb * Input);
+        if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dGx, x, cell.WeightIH.GradForAccumulation().Span, g3, Input, tb, transposeA: true, accumulate: true);
+        if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dGh, Hs.AsSpan(0, tb * h), cell.WeightHH.GradForAccumulation().Span, g3, h, tb, transposeA: true, accumulate: true);
+        if (cell.BiasIH.RequiresGrad) AddColumnSums(dGx, tb, g3, g3, cell.BiasIH.GradForAccumulation().Span);
+        if (cell.BiasHH.RequiresGrad) AddColumnSums(dGh, tb, g3, g3, cell.BiasHH.GradForAccumulation().Span);
+        if (!args.DX.IsEmpty) Gemm.Multiply<T>(dGx, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g3);
+    }
+
+    protected override void Rows(int mode, int s, int r0, int r1)
+    {
+        int h = Hidden, g3 = 3 * h, bh = Batch * h;
+        ReadOnlySpan<T> bhn = cell.BiasHH.Value.Span.Slice(2 * h, h);
+        for (int b = r0; b < r1; b++)
+        {
+            var gx = _gx.AsSpan((s * Batch + b) * g3, g3);
+            var hHat = _hHat.AsSpan((Training ? s : 0) * bh + b * h, h);
+            var prev = Hs.AsSpan(s * bh + b * h, h);
+            var next = Hs.AsSpan((s + 1) * bh + b * h, h);
+            if (mode == ForwardMode)
+            {
+                if (!Valid(s, b))
+                {
+                    prev.CopyTo(next);
+                    continue;
+                }
+                var gh = _gh.AsSpan(b * g3, g3);
+                var lanes = new ForwardLanes
+                {
+                    R = gx[..h], Z = gx.Slice(h, h), N = gx.Slice(2 * h, h), HHat = hHat, Next = next,
+                    GhR = gh[..h], GhZ = gh.Slice(h, h), GhN = gh.Slice(2 * h, h), Bhn = bhn, Prev = prev,
+                };
+                ElementWise.Run<T, ForwardLanes>(ref lanes, h);
+            }
+            else
+            {
+                var dgh = _gh.AsSpan((s * Batch + b) * g3, g3);
+                var direct = DHNext.AsSpan(b * h, h);
+                if (!Valid(s, b))
+                {
+                    gx.Clear();
+                    dgh.Clear();
+                    DH.AsSpan(b * h, h).CopyTo(direct);
+                    continue;
+                }
+                var lanes = new BackwardLanes
+                {
+                    R = gx[..h], Z = gx.Slice(h, h), N = gx.Slice(2 * h, h), DHHat = dgh.Slice(2 * h, h), DR = dgh[..h], DZ = dgh.Slice(h, h),
+                    Direct = direct, HHat = hHat, Prev = prev, DH = DH.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
+                };
+                ElementWise.Run<T, BackwardLanes>(ref lanes, h);
+            }
+        }
+    }
+
+    private ref struct ForwardLanes : ILaneKernel
+    {
+        public Span<T> R, Z, N, HHat, Next;
+        public ReadOnlySpan<T> GhR, GhZ, GhN, Bhn, Prev;
+
+        public void Vector(int j)
+        {
+            var r = VectorMath.Sigmoid(Lanes.Load<T>(R, j) + Lanes.Load(GhR, j));
+            var z = VectorMath.Sigmoid(Lanes.Load<T>(Z, j) + Lanes.Load(GhZ, j));
+            var hHat = Lanes.Load(GhN, j) + Lanes.Load(Bhn, j);
+            var n = VectorMath.Tanh(Lanes.Load<T>(N, j) + r * hHat);
+            Lanes.Store(r, R, j);
+            Lanes.Store(z, Z, j);
+            Lanes.Store(n, N, j);
+            Lanes.Store(hHat, HHat, j);
+            Lanes.Store(n + z * (Lanes.Load(Prev, j) - n), Next, j);
+        }
+
+        public void Scalar(int j)
+        {
+            T r = VectorMath.Sigmoid(R[j] + GhR[j]), z = VectorMath.Sigmoid(Z[j] + GhZ[j]);
+            T hHat = GhN[j] + Bhn[j];
+            T n = VectorMath.Tanh(N[j] + r * hHat);
+            (R[j], Z[j], N[j], HHat[j], Next[j]) = (r, z, n, hHat, n + z * (Prev[j] - n));
+        }
+    }
+
+    private ref struct BackwardLanes : ILaneKernel
+    {
+        public Span<T> R, Z, N, DR, DZ, DHHat, Direct;
+        public ReadOnlySpan<T> HHat, Prev, DH, DY;
+
+        public void Vector(int j)
+        {
+            var one = Vector256<T>.One;
+            var r = Lanes.Load<T>(R, j);
+            var z = Lanes.Load<T>(Z, j);
+            var n = Lanes.Load<T>(N, j);
+            var dh = Lanes.Load(DH, j) + Lanes.Load(DY, j);
+            var dz = dh * (Lanes.Load(Prev, j) - n) * z * (one - z);
+            var dn = dh * (one - z) * (one - n * n);
+            var dr = dn * Lanes.Load(HHat, j) * r * (one - r);
+            Lanes.Store(dr, R, j);
+            Lanes.Store(dz, Z, j);
+            Lanes.Store(dn, N, j);
+            Lanes.Store(dr, DR, j);
+            Lanes.Store(dz, DZ, j);
+            Lanes.Store(dn * r, DHHat, j);
+            Lanes.Store(dh * z, Direct, j);
+        }
+
+        public void Scalar(int j)
+        {
+            T r = R[j], z = Z[j], n = N[j], dh = DH[j] + DY[j];
+            T dz = dh * (Prev[j] - n) * z * (T.One - z);
+            T dn = dh * (T.One - z) * (T.One - n * n);
+            T dr = dn * HHat[j] * r * (T.One - r);
+            (R[j], Z[j], N[j], DR[j], DZ[j], DHHat[j], Direct[j]) = (dr, dz, dn, dr, dz, dn * r, dh * z);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Numerics;
+using Recurrent.Kernels;
+
+namespace Recurrent.Cells;
+
+/// <summary>
+/// What the fused sequence kernels of every cell share: the buffers of one layer-direction's pass, kept from one call
+/// to the next so that a warm training step allocates nothing; the gathering of the input into time-major processing
+/// order; masking for variable lengths; and the split of each step's gate arithmetic over the cores.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A fused forward computes the input projection of all T steps with one GEMM, then one recurrent GEMM and one
+/// vectorised gate pass per step; it saves only the activations its backward needs. The backward runs the steps in
+/// reverse, one GEMM and one gate pass per step, then accumulates the weight gradients with one large GEMM each
+/// over all steps. Both are checked against the cells' reference <see cref="IRecurrentCell{T}.Step"/> by the tests.
+/// </para>
+/// <para>
+/// Internally every sequence is time-major and in <em>processing order</em> s (s = t forward, s = T−1−t in reverse),
+/// so that the state before step s is row block s of <see cref="Hs"/>: <c>Hs[0] = h0</c>, <c>Hs[s+1]</c> = the state
+/// after step s, and the weight gradient <c>dW_hh = Σ_s dG[s]ᵀ·Hs[s]</c> is one product.
+/// A padded step (t ≥ lengths[b]) leaves row b's state unchanged and outputs zero, so gradients pass it through.
+/// </para>
+/// </remarks>
+/// <typeparam name="T">Element type.</typeparam>
+internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private int[] _lengths = [];
+    private bool _hasLengths;
+    private bool _batchFirst;
+    private bool _backwardPending;
+    private int _rowMode, _rowStep, _rowChunks;
+
+    /// <summary>Sequences B, steps T, input features I, hidden units H of the current pass.</summary>
+    protected int Batch, Steps, Input, Hidden;
+
+    /// <summary>Whether the current pass runs backwards in time, and saves for a backward pass.</summary>
+    protected bool Reverse, Training;
+
+    /// <summary>Input in processing order, <c>(T, B, I)</c>.</summary>
+    protected T[] X = [];
+
+    /// <summary>Hidden states in processing order, <c>(T + 1, B, H)</c>.</summary>
+    protected T[] Hs = [];
+
+    /// <summary>Output gradient in processing order, <c>(T, B, H)</c>, zero at padded steps.</summary>
+    protected T[] DY = [];
+
+    /// <summary>Running gradient with respect to the current state h, and the one being built for the previous state, <c>(B, H)</c>.</summary>
+    protected T[] DH = [], DHNext = [];
+
+    /// <summary>Input gradient in processing order, <c>(T, B, I)</c>.</summary>
+    protected T[] DXBuffer = [];
+
+    /// <summary>Whether the pass holds a cell state C beside h (LSTM).</summary>
+    public abstract bool HasCellState { get; }
+
+    /// <summary>The fused forward pass; see <see cref="FusedForwardArgs{T}"/>.</summary>
+    /// <param name="args">Inputs and output buffers.</param>
+    public void Forward(scoped ref FusedForwardArgs<T> args)
+    {
+        Configure(ref args);
+        ForwardCore(ref args);
+        ScatterOutput(args.Output, args.OutputStride, args.OutputOffset);
+        Hs.AsSpan(Steps * Batch * Hidden, Batch * Hidden).CopyTo(args.HN);
+        _backwardPending = Training;
+    }
+
+    /// <summary>The fused backward pass of the last training forward; see <see cref="FusedBackwardArgs{T}"/>.</summary>
+    /// <param name="args">Incoming gradients and accumulators.</param>
+    public void Backward(scoped ref FusedBackwardArgs<T> args)
+    {
+        if (!_backwardPending)
+        {
+            throw new InvalidOperationException("A fused recurrent pass can be back-propagated once, after a training forward; record the forward again.");
+        }
+        _backwardPending = false;
+        GatherOutputGrad(args.DOutput, args.OutputStride, args.OutputOffset);
+        int bh = Batch * Hidden;
+        if (args.DHN.IsEmpty) Array.Clear(DH, 0, bh);
+        else args.DHN.CopyTo(DH);
+        BackwardCore(ref args);
+        if (!args.DH0.IsEmpty) TensorPrimitives.Add(args.DH0, DH.AsSpan(0, bh), args.DH0);
+        if (!args.DX.IsEmpty) ScatterInputGrad(args.DX);
+    }
+
+    /// <summary>Runs the cell's steps forward; <see cref="X"/> and <c>Hs[0]</c> are filled, the rest is the cell's.</summary>
+    /// <param name="args">The call's arguments (for <c>C0</c>/<c>CN</c>).</param>
+    protected abstract void ForwardCore(scoped ref FusedForwardArgs<T> args);
+
+    /// <summary>Runs the cell's steps backward from <see cref="DY"/> and <see cref="DH"/>, leaving d h0 in <see cref="DH"/>
+    /// and accumulating the weight gradients and <see cref="DXBuffer"/>.</summary>
+    /// <param name="args">The call's arguments (for <c>DCN</c>/<c>DC0</c>).</param>
+    protected abstract void BackwardCore(scoped ref FusedBackwardArgs<T> args);
+
+    /// <summary>The gate arithmetic of step <paramref name="s"/> on rows <c>[r0, r1)</c>; mode 0 forward, 1 backward (cells may use more).</summary>
+    /// <param name="mode">Which pass.</param>
+    /// <param name="s">The step in processing order.</param>
+    /// <param name="r0">First row.</param>
+    /// <param name="r1">End of the rows.</param>
+    protected abstract void Rows(int mode, int s, int r0, int r1);
+
+    /// <summary>Runs <see cref="Rows"/> over all B rows, split over the cores when the step is large enough to pay for it.</summary>
+    /// <param name="mode">Which pass.</param>
+    /// <param name="s">The step.</param>
+    protected void ForRows(int mode, int s)
+    {
+        int chunks = Math.Min(Parallelism.MaxThreads, Batch);
+        if (chunks <= 1 || Batch * Hidden < 4096)
+        {
+            Rows(mode, s, 0, Batch);
+            return;
+        }
+        (_rowMode, _rowStep, _rowChunks) = (mode, s, chunks);
+        Parallelism.For(chunks, this);
+    }
+
+    void IParallelTask.Run(int index)
+    {
+        int r0 = Batch * index / _rowChunks, r1 = Batch * (index + 1) / _rowChunks;
+        if (r1 > r0) Rows(_rowMode, _rowStep, r0, r1);
+    }
+
+    /// <summary>Whether row b takes part in step s (false on its padded steps).</summary>
+    /// <param name="s">The step in processing order.</param>
+    /// <param name="b">The row.</param>
+    /// <returns>True when the step is within the sequence.</returns>
+    protected bool Valid(int s, int b) => !_hasLengths || (Reverse ? Steps - 1 - s : s) < _lengths[b];
+
+    /// <summary>Whether any row is padded at step s.</summary>
+    /// <param name="s">The step in processing order.</param>
+    /// <returns>True when at least one row skips the step.</returns>
+    protected bool AnyPadded(int s)
+    {
+        if (!_hasLengths) return false;
+        int t = Reverse ? Steps - 1 - s : s;
+        for (int b = 0; b < Batch; b++) if (t >= _lengths[b]) return true;
+        return false;
+    }
+
+    /// <summary>Grows <paramref name="buffer"/> to at least <paramref name="length"/> elements (never shrinks it).</summary>
+    /// <param name="buffer">The buffer.</param>
+    /// <param name="length">Elements needed.</param>
+    protected static void Ensure(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = GC.AllocateUninitializedArray<T>(length);
+    }
+
+    /// <summary><c>C (+)= op(A)·op(B)</c> on blocks of larger matrices (explicit leading dimensions).</summary>
+    /// <param name="a">A as stored.</param>
+    /// <param name="lda">Leading dimension of A.</param>
+    /// <param name="b">B as stored.</param>
+    /// <param name="ldb">Leading dimension of B.</param>
+    /// <param name="c">C.</param>
+    /// <param name="ldc">Leading dimension of C.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">Inner dimension.</param>
+    /// <param name="transposeA">op(A) = Aᵀ.</param>
+    /// <param name="transposeB">op(B) = Bᵀ.</param>
+    /// <param name="accumulate">Add into C.</param>
+    protected static void Multiply(ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc,
+        int m, int n, int k, bool transposeA, bool transposeB, bool accumulate) =>
+        Gemm.Multiply(a, lda, b, ldb, c, ldc, m, n, k, transposeA, transposeB, T.One, accumulate ? T.One : T.Zero);
+
+    /// <summary>Adds every row of <paramref name="rows"/> (R × width, leading dimension <paramref name="ld"/>) into <paramref name="sums"/>.</summary>
+    /// <param name="rows">The matrix.</param>
+    /// <param name="count">R.</param>
+    /// <param name="width">Columns summed.</param>
+    /// <param name="ld">Distance between rows.</param>
+    /// <param name="sums">Accumulator of length <paramref name="width"/>.</param>
+    protected static void AddColumnSums(ReadOnlySpan<T> rows, int count, int width, int ld, Span<T> sums)
+    {
+        for (int r = 0; r < count; r++) TensorPrimitives.Add(sums, rows.Slice(r * ld, width), sums);
+    }
+
+    private void Configure(scoped ref FusedForwardArgs<T> a)
+    {
+        Batch = a.Batch;
+        Steps = a.Steps;
+        Input = Batch * Steps == 0 ? 0 : a.X.Length / (Batch * Steps);
+        Hidden = a.H0.Length / Batch;
+        Reverse = a.Reverse;
+        Training = a.Training;
+        _batchFirst = a.BatchFirst;
+        _hasLengths = !a.Lengths.IsEmpty;
+        if (_hasLengths)
+        {
+            if (_lengths.Length < Batch) _lengths = new int[Batch];
+            a.Lengths.CopyTo(_lengths);
+        }
+        int tb = Steps * Batch, bh = Batch * Hidden;
+        Ensure(ref X, tb * Input);
+        Ensure(ref Hs, (Steps + 1) * bh);
+        if (Training)
+        {
+            Ensure(ref DY, tb * Hidden);
+            Ensure(ref DH, bh);
+            Ensure(ref DHNext, bh);
+            Ensure(ref DXBuffer, tb * Input);
+        }
+        GatherInput(a.X);
+        a.H0.CopyTo(Hs);
+    }
+
+    private int SourceRow(int s, int b)
+    {
+        int t = Reverse ? Steps - 1 - s : s;
+        return _batchFirst ? b * Steps + t : t * Batch + b;
+    }
+
+    private void GatherInput(ReadOnlySpan<T> x)
+    {
+        for (int s = 0; s < Steps; s++)
+        {
+            for (int b = 0; b < Batch; b++) x.Slice(SourceRow(s, b) * Input, Input).CopyTo(X.AsSpan((s * Batch + b) * Input, Input));
+        }
+    }
+
+    private void ScatterOutput(Span<T> output, int stride, int offset)
+    {
+        for (int s = 0; s < Steps; s++)
+        {
+            for (int b = 0; b < Batch; b++)
+            {
+                var dst = output.Slice(SourceRow(s, b) * stride + offset, Hidden);
+                if (Valid(s, b)) Hs.AsSpan(((s + 1) * Batch + b) * Hidden, Hidden).CopyTo(dst);
+                else dst.Clear();
+            }
+        }
+    }
+
+    private void GatherOutputGrad(ReadOnlySpan<T> dOutput, int stride, int offset)
+    {
+        var dy = DY.AsSpan(0, Steps * Batch * Hidden);
+        if (dOutput.IsEmpty)
+        {
+            dy.Clear();
+            return;
+        }
+        for (int s = 0; s < Steps; s++)
+        {
+            for (int b = 0; b < Batch; b++)
+            {
+                var dst = dy.Slice((s * Batch + b) * Hidden, Hidden);
+                if (Valid(s, b)) dOutput.Slice(SourceRow(s, b) * stride + offset, Hidden).CopyTo(dst);
+                else dst.Clear();
+            }
+        }
+    }
+
+    private void ScatterInputGrad(Span<T> dx)
+    {
+        for (int s = 0; s < Steps; s++)
+        {
+            for (int b = 0; b < Batch; b++)
+            {
+                var dst = dx.Slice(SourceRow(s, b) * Input, Input);
+                TensorPrimitives.Add(dst, DXBuffer.AsSpan((s * Batch + b) * Input, Input), dst);
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using Recurrent.Kernels;
+
+namespace Recurrent.Cells;
+
+public sealed partial class LstmCell<T> : IFusedCell<T>
+{
+    bool IFusedCell<T>.HasFusedKernels => true;
+
+    FusedSequence<T> IFusedCell<T>.CreateSequence() => new LstmSequence<T>(this);
+}
+
+/// <summary>
+/// The LSTM's fused sequence kernels. Per step s: <c>G[s] = X[s]·W_ihᵀ + b</c> (all steps in one GEMM beforehand),
+/// <c>G[s] += h[s]·W_hhᵀ</c> (one GEMM), then one pass over the gates computing
+/// <c>i, f, o = σ(·)</c>, <c>g = tanh(·)</c>, <c>c' = f⊙c + i⊙g</c>, <c>h' = o⊙tanh(c')</c>, with the activations written over
+/// their pre-activations (saved for backward).
+/// </summary>
+/// <remarks>
+/// Backward per step, from the saved activations (σ' = y(1−y), tanh' = 1−y²):
+/// <code>
+/// dh  = dh_next + dy[s]
+/// do  = dh ⊙ tanh(c')                dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c'))
+/// di  = dc ⊙ g    df = dc ⊙ c    dg = dc ⊙ i    dc_prev = dc ⊙ f
+/// dG  = [di·i(1−i), df·f(1−f), dg·(1−g²), do·o(1−o)]   (written over the activations)
+/// dh_prev = dG·W_hh
+/// </code>
+/// then <c>dW_hh += Σ dGᵀ·h</c>, <c>dW_ih += Σ dGᵀ·x</c>, <c>db_ih = db_hh += Σ dG</c>, <c>dx = dG·W_ih</c>, each one GEMM over all steps.
+/// </remarks>
+internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private const int ForwardMode = 0, BackwardMode = 1;
+    private T[] _gates = [];   // (T, B, 4H): pre-activations, then activations, then their gradients
+    private T[] _cs = [];      // (T + 1, B, H) training, (2, B, H) inference: cell states
+    private T[] _tanhC = [];   // (T, B, H) training, (1, B, H) inference
+    private T[] _dc = [];      // (B, H)
+    private T[] _bias = [];    // (4H): b_ih + b_hh
+
+    public override bool HasCellState => true;
+
+    private int CSlot(int s) => Training ? s : s & 1;
+
+    protected override void ForwardCore(scoped ref FusedForwardArgs<T> args)
+    {
+        int g4 = 4 * Hidden, bh = Batch * Hidden, tb = Steps * Batch;
+        Ensure(ref _gates, tb * g4);
+        Ensure(ref _cs, (Training ? Steps + 1 : 2) * bh);
+        Ensure(ref _tanhC, (Training ? Steps : 1) * bh);
+        Ensure(ref _bias, g4);
+        TensorPrimitives.Add(cell.BiasIH.Value.Span, cell.BiasHH.Value.Span, _bias.AsSpan(0, g4));
+
+        var gates = _gates.AsSpan(0, tb * g4);
+        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, gates, tb, g4, Input, transposeB: true);
+        for (int r = 0; r < tb; r++) TensorPrimitives.Add(gates.Slice(r * g4, g4), _bias.AsSpan(0, g4), gates.Slice(r * g4, g4));
+        args.C0.CopyTo(_cs);
+
+        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        for (int s = 0; s < Steps; s++)
+        {
+            Gemm.Multiply<T>(Hs.AsSpan(s * bh, bh), whh, gates.Slice(s * Batch * g4, Batch * g4), Batch, g4, Hidden, transposeB: true, accumulate: true);
+            ForRows(ForwardMode, s);
+        }
+        _cs.AsSpan(CSlot(Steps) * bh, bh).CopyTo(args.CN);
+    }
+
+    protected override void BackwardCore(scoped ref FusedBackwardArgs<T> args)
+    {
+        int g4 = 4 * Hidden, bh = Batch * Hidden, tb = Steps * Batch;
+        Ensure(ref _dc, bh);
+        if (args.DCN.IsEmpty) Array.Clear(_dc, 0, bh);
+        else args.DCN.CopyTo(_dc);
+        var dGates = _gates.AsSpan(0, tb * g4);
+        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        for (int s = Steps - 1; s >= 0; s--)
+        {
+            ForRows(BackwardMode, s);
+            Gemm.Multiply<T>(dGates.Slice(s * Batch * g4, Batch * g4), whh, DHNext.AsSpan(0, bh), Batch, Hidden, g4);
+            if (AnyPadded(s))
+            {
+                for (int b = 0; b < Batch; b++)
+                {
+                    if (!Valid(s, b)) DH.AsSpan(b * Hidden, Hidden).CopyTo(DHNext.AsSpan(b * Hidden, Hidden));
+                }
+            }
+            (DH, DHNext) = (DHNext, DH);
+        }
+        if (!args.DC0.IsEmpty) TensorPrimitives.Add(args.DC0, _dc.AsSpan(0, bh), args.DC0);
+
+        var x = X.AsSpan(0, tb * Input);
+        if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dGates, x, cell.WeightIH.GradForAccumulation().Span, g4, Input, tb, transposeA: true, accumulate: true);
+        if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dGates, Hs.AsSpan(0, tb * Hidden), cell.WeightHH.GradForAccumulation().Span, g4, Hidden, tb, transposeA: true, accumulate: true);
+        if (cell.BiasIH.RequiresGrad) AddColumnSums(dGates, tb, g4, g4, cell.BiasIH.GradForAccumulation().Span);
+        if (cell.BiasHH.RequiresGrad) AddColumnSums(dGates, tb, g4, g4, cell.BiasHH.GradForAccumulation().Span);
+        if (!args.DX.IsEmpty) Gemm.Multiply<T>(dGates, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g4);
+    }
+
+    protected override void Rows(int mode, int s, int r0, int r1)
+    {
+        int h = Hidden, g4 = 4 * h, bh = Batch * h;
+        for (int b = r0; b < r1; b++)
+        {
+            var gate = _gates.AsSpan((s * Batch + b) * g4, g4);
+            var cPrev = _cs.AsSpan(CSlot(s) * bh + b * h, h);
+            var c = _cs.AsSpan(CSlot(s + 1) * bh + b * h, h);
+            var tanhC = _tanhC.AsSpan((Training ? s : 0) * bh + b * h, h);
+            if (mode == ForwardMode)
+            {
+                var next = Hs.AsSpan((s + 1) * bh + b * h, h);
+                if (!Valid(s, b))
+                {
+                    Hs.AsSpan(s * bh + b * h, h).CopyTo(next);
+                    cPrev.CopyTo(c);
+                    continue;
+                }
+                var lanes = new ForwardLanes
+                {
+                    I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
+                    CPrev = cPrev, C = c, TanhC = tanhC, H = next,
+                };
+                ElementWise.Run<T, ForwardLanes>(ref lanes, h);
+            }
+            else
+            {
+                var dc = _dc.AsSpan(b * h, h);
+                if (!Valid(s, b))
+                {
+                    gate.Clear(); // no gradient reaches the gates of a padded step; dh and dc pass through
+                    continue;
+                }
+                var lanes = new BackwardLanes
+                {
+                    I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
+                    CPrev = cPrev, TanhC = tanhC, DC = dc,
+                    DH = DH.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
+                };
+                ElementWise.Run<T, BackwardLanes>(ref lanes, h);
+            }
+        }
+    }
+
+    private ref struct ForwardLanes : ILaneKernel
+    {
+        public Span<T> I, F, G, O, C, TanhC, H;
+        public ReadOnlySpan<T> CPrev;
+
+        public void Vector(int j)
+        {
+            var i = VectorMath.Sigmoid(Lanes.Load<T>(I, j));
+            var f = VectorMath.Sigmoid(Lanes.Load<T>(F, j));
+            var g = VectorMath.Tanh(Lanes.Load<T>(G, j));
+            var o = VectorMath.Sigmoid(Lanes.Load<T>(O, j));
+            var c = f * Lanes.Load(CPrev, j) + i * g;
+            var tc = VectorMath.Tanh(c);
+            Lanes.Store(i, I, j);
+            Lanes.Store(f, F, j);
+            Lanes.Store(g, G, j);
+            Lanes.Store(o, O, j);
+            Lanes.Store(c, C, j);
+            Lanes.Store(tc, TanhC, j);
+            Lanes.Store(o * tc, H, j);
+        }
+
+        public void Scalar(int j)
+        {
+            T i = VectorMath.Sigmoid(I[j]), f = VectorMath.Sigmoid(F[j]), g = VectorMath.Tanh(G[j]), o = VectorMath.Sigmoid(O[j]);
+            T c = f * CPrev[j] + i * g, tc = VectorMath.Tanh(c);
+            (I[j], F[j], G[j], O[j], C[j], TanhC[j], H[j]) = (i, f, g, o, c, tc, o * tc);
+        }
+    }
+
+    private ref struct BackwardLanes : ILaneKernel
+    {
+        public Span<T> I, F, G, O, DC;
+        public ReadOnlySpan<T> CPrev, TanhC, DH, DY;
+
+        public void Vector(int j)
+        {
+            var one = Vector256<T>.One;
+            var i = Lanes.Load<T>(I, j);
+            var f = Lanes.Load<T>(F, j);
+            var g = Lanes.Load<T>(G, j);
+            var o = Lanes.Load<T>(O, j);
+            var tc = Lanes.Load(TanhC, j);
+            var dh = Lanes.Load(DH, j) + Lanes.Load(DY, j);
+            var dc = Lanes.Load<T>(DC, j) + dh * o * (one - tc * tc);
+            Lanes.Store(dc * g * i * (one - i), I, j);
+            Lanes.Store(dc * Lanes.Load(CPrev, j) * f * (one - f), F, j);
+            Lanes.Store(dc * i * (one - g * g), G, j);
+            Lanes.Store(dh * tc * o * (one - o), O, j);
+            Lanes.Store(dc * f, DC, j);
+        }
+
+        public void Scalar(int j)
+        {
+            T i = I[j], f = F[j], g = G[j], o = O[j], tc = TanhC[j];
+            T dh = DH[j] + DY[j];
+            T dc = DC[j] + dh * o * (T.One - tc * tc);
+            I[j] = dc * g * i * (T.One - i);
+            F[j] = dc * CPrev[j] * f * (T.One - f);
+            G[j] = dc * i * (T.One - g * g);
+            O[j] = dh * tc * o * (T.One - o);
+            DC[j] = dc * f;
+        }
+    }
+}
