@@ -5,6 +5,7 @@ using Recurrent.Cli.Commands;
 var bench = new Command("bench", "Measure Recurrent's kernels (compare with ../shared/peers).")
 {
     BenchGemmCommand.Create(),
+    BenchRnnCommand.Create(),
 };
 
 var root = new RootCommand("recurrent: recurrent neural networks (Elman, Jordan, LSTM, GRU) in pure managed C#.")

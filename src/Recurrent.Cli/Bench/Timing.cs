@@ -10,13 +10,18 @@ internal static class Timing
 {
     public const int Runs = 7;
 
+    /// <summary>Seconds of untimed calls before measuring, so that the JIT has promoted the hot code to its optimised tier.</summary>
+    public const double WarmupSeconds = 1.5;
+
     /// <summary>
-    /// Calls <paramref name="call"/> <paramref name="warmup"/> times untimed, times one call to choose how many calls
-    /// make a run of at least <paramref name="minRunSeconds"/>, and returns the median of the per-call times.
+    /// Calls <paramref name="call"/> untimed at least <paramref name="warmup"/> times and for at least
+    /// <see cref="WarmupSeconds"/>, times one call to choose how many calls make a run of at least
+    /// <paramref name="minRunSeconds"/>, and returns the median of the per-call times.
     /// </summary>
     public static double MedianMs(Action call, int warmup, double minRunSeconds)
     {
-        for (int i = 0; i < warmup; i++) call();
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < WarmupSeconds; i++) call();
         var sw = Stopwatch.StartNew();
         call();
         int n = Math.Max(1, (int)Math.Ceiling(minRunSeconds / Math.Max(sw.Elapsed.TotalSeconds, 1e-7)));

@@ -36,7 +36,7 @@ public sealed class Variable<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Tensor<T>? Grad => _hasGrad ? _grad : null;
 
     /// <summary>Whether backward passes compute this variable's gradient.</summary>
-    public bool RequiresGrad { get; internal set; }
+    public bool RequiresGrad { get; set; }
 
     /// <summary>A name for messages and checkpoints, or null.</summary>
     public string? Name { get; set; }

@@ -43,6 +43,14 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int i = 0; i < all.Count; i++) all[i].ZeroGrad();
     }
 
+    /// <summary>Sets whether every parameter requires a gradient (false freezes the module, or makes a forward pure inference).</summary>
+    /// <param name="requiresGrad">The new setting.</param>
+    public void RequiresGrad(bool requiresGrad)
+    {
+        var all = Parameters();
+        for (int i = 0; i < all.Count; i++) all[i].RequiresGrad = requiresGrad;
+    }
+
     /// <summary>The parameters' values by name (the tensors themselves, not copies).</summary>
     /// <returns>A name → tensor map.</returns>
     public Dictionary<string, Tensor<T>> StateDict() => NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Value);

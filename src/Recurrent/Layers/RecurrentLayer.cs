@@ -149,6 +149,92 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         return new RecurrentOutput<T>(input, finalState);
     }
 
+    /// <summary>A zero streaming state for <paramref name="batch"/> sequences, to pass to <see cref="Step"/>.</summary>
+    /// <param name="batch">B.</param>
+    /// <returns>The state, held by the caller.</returns>
+    public RecurrentState<T> CreateState(int batch)
+    {
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), $"batch must be positive; got {batch}.");
+        return new RecurrentState<T>(Options.Layers, batch, State);
+    }
+
+    /// <summary>
+    /// Streaming inference: advances B sequences by one step. <paramref name="x"/> is the step's input <c>(B, I)</c>,
+    /// <paramref name="state"/> (from <see cref="CreateState"/>) is read and updated in place, and the last layer's output
+    /// <c>(B, OutputSize)</c> is written to <paramref name="output"/>. Nothing is recorded for backward, and a warm call
+    /// allocates nothing on the fused path. Not for bidirectional layers, which need the whole sequence.
+    /// </summary>
+    /// <param name="x">The inputs of this step, row-major <c>(B, I)</c>.</param>
+    /// <param name="state">The caller's state.</param>
+    /// <param name="output">Receives the outputs <c>(B, OutputSize)</c>.</param>
+    public void Step(ReadOnlySpan<T> x, RecurrentState<T> state, Span<T> output)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (Directions != 1) throw new InvalidOperationException("A bidirectional layer cannot stream: its reverse direction needs the whole sequence.");
+        int batch = state.Batch;
+        if (x.Length != batch * InputSize) throw new ArgumentException($"x has {x.Length} values; expected B × InputSize = {batch} × {InputSize}.", nameof(x));
+        if (output.Length != batch * OutputSize) throw new ArgumentException($"output has {output.Length} values; expected B × OutputSize = {batch} × {OutputSize}.", nameof(output));
+        if (state.Tensors.Count != State.Count || state.Tensors[0].Dim(0) != Options.Layers)
+        {
+            throw new ArgumentException($"state does not belong to this layer (expected {State.Count} tensors of {Options.Layers} layers).", nameof(state));
+        }
+        if (RunsFused) StepFused(x, state, output);
+        else StepReference(x, state, output);
+    }
+
+    private FusedSequence<T>[]? _streamKernels;
+    private T[] _streamBuffer = [];
+    private Tape<T>? _streamTape;
+
+    private void StepFused(ReadOnlySpan<T> x, RecurrentState<T> state, Span<T> output)
+    {
+        int batch = state.Batch, h = HiddenSize, bh = batch * h;
+        _streamKernels ??= _cells.Select(c => ((IFusedCell<T>)c).CreateSequence()).ToArray();
+        if (_streamBuffer.Length < 2 * bh) _streamBuffer = new T[2 * bh];
+        ReadOnlySpan<T> input = x;
+        bool lstm = _streamKernels[0].HasCellState;
+        for (int k = 0; k < Options.Layers; k++)
+        {
+            bool last = k == Options.Layers - 1;
+            Span<T> layerOut = last ? output : _streamBuffer.AsSpan((k & 1) * bh, bh);
+            Span<T> hk = state.Tensors[0].Span.Slice(k * bh, bh);
+            Span<T> ck = lstm ? state.Tensors[1].Span.Slice(k * bh, bh) : default;
+            var args = new FusedForwardArgs<T>
+            {
+                X = input, BatchFirst = true, Batch = batch, Steps = 1, Training = false,
+                H0 = hk, C0 = ck, Output = layerOut, OutputStride = h, HN = hk, CN = ck,
+            };
+            _streamKernels[k].Forward(ref args);
+            input = layerOut;
+        }
+    }
+
+    private void StepReference(ReadOnlySpan<T> x, RecurrentState<T> state, Span<T> output)
+    {
+        int batch = state.Batch;
+        var tape = _streamTape ??= new Tape<T> { IsTraining = false };
+        tape.Reset();
+        var input = new Variable<T>(Tensor.FromArray(x, batch, InputSize));
+        for (int k = 0; k < Options.Layers; k++)
+        {
+            var cell = _cells[k];
+            var current = new Variable<T>[State.Count];
+            for (int c = 0; c < current.Length; c++)
+            {
+                int size = State[c].Size;
+                current[c] = new Variable<T>(Tensor.FromArray<T>(state.Tensors[c].Span.Slice(k * batch * size, batch * size), batch, size));
+            }
+            var step = cell.Step(tape, input, current);
+            for (int c = 0; c < current.Length; c++)
+            {
+                int size = State[c].Size;
+                step.State[c].Value.Span.CopyTo(state.Tensors[c].Span.Slice(k * batch * size, batch * size));
+            }
+            input = step.Output;
+        }
+        input.Value.Span.CopyTo(output);
+    }
+
     /// <summary>
     /// The reference unroll of one cell over the sequence, one step of the cell's equations at a time.
     /// <paramref name="state"/> holds the initial state on entry and the final state on return.

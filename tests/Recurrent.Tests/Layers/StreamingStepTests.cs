@@ -1,0 +1,71 @@
+using Recurrent.Autodiff;
+using Recurrent.Cells;
+using Recurrent.Layers;
+using Recurrent.Tensors;
+
+namespace Recurrent.Tests.Layers;
+
+/// <summary>Streaming one step at a time, with the caller holding the state, equals running the whole sequence.</summary>
+public class StreamingStepTests
+{
+    [Theory]
+    [InlineData(CellKind.Lstm, true)]
+    [InlineData(CellKind.Lstm, false)]
+    [InlineData(CellKind.Gru, true)]
+    [InlineData(CellKind.CudnnGru, true)]
+    [InlineData(CellKind.Elman, true)]
+    [InlineData(CellKind.Jordan, false)]
+    [InlineData(CellKind.ElmanJordan, false)]
+    public void StepByStepEqualsTheWholeSequence(CellKind kind, bool fused)
+    {
+        const int batch = 3, steps = 6, input = 5;
+        var layer = new RecurrentLayer<float>(kind, input, 7, new Rng(9), new RecurrentLayerOptions
+        {
+            Layers = 2, Cell = new CellOptions { OutputSize = kind is CellKind.Jordan or CellKind.ElmanJordan ? 4 : null },
+        }) { UseFusedKernels = fused };
+        var x = Tensor.Normal<float>(new Rng(10), 0, 1, batch, steps, input);
+        var whole = layer.Forward(new Tape<float>(), new Variable<float>(x));
+
+        var state = layer.CreateState(batch);
+        var xt = new float[batch * input];
+        var yt = new float[batch * layer.OutputSize];
+        for (int t = 0; t < steps; t++)
+        {
+            for (int b = 0; b < batch; b++) x.Span.Slice((b * steps + t) * input, input).CopyTo(xt.AsSpan(b * input));
+            layer.Step(xt, state, yt);
+            for (int b = 0; b < batch; b++)
+            {
+                for (int j = 0; j < layer.OutputSize; j++) Assert.Equal(whole.Output.Value[b, t, j], yt[b * layer.OutputSize + j], 5);
+            }
+        }
+        for (int c = 0; c < state.Tensors.Count; c++)
+        {
+            var expected = whole.FinalState[c].Value.ToArray();
+            var actual = state.Tensors[c].ToArray();
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+        }
+    }
+
+    [Fact]
+    public void WarmStepAllocatesNothing()
+    {
+        var layer = new RecurrentLayer<float>(CellKind.Lstm, 16, 32, new Rng(1), new RecurrentLayerOptions { Layers = 2 });
+        var state = layer.CreateState(1);
+        var x = new float[16];
+        var y = new float[32];
+        for (int i = 0; i < 3; i++) layer.Step(x, state, y);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) layer.Step(x, state, y);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void BidirectionalCannotStreamAndSizesAreChecked()
+    {
+        var bidir = new RecurrentLayer<float>(CellKind.Gru, 2, 3, new Rng(1), new RecurrentLayerOptions { Bidirectional = true });
+        Assert.Throws<InvalidOperationException>(() => bidir.Step(new float[2], bidir.CreateState(1), new float[6]));
+        var layer = new RecurrentLayer<float>(CellKind.Gru, 2, 3, new Rng(1));
+        var e = Assert.Throws<ArgumentException>(() => layer.Step(new float[3], layer.CreateState(1), new float[3]));
+        Assert.Contains("expected B × InputSize = 1 × 2", e.Message);
+    }
+}
