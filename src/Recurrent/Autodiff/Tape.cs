@@ -32,6 +32,12 @@ public sealed class Tape<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Whether operations run in training mode (dropout active). Default true.</summary>
     public bool IsTraining { get; set; } = true;
 
+    /// <summary>
+    /// The random source of the operations recorded on this tape (dropout masks). A trainer reseeds it at every step
+    /// from the run's seed and the step number, so that a resumed run draws the same masks as an uninterrupted one.
+    /// </summary>
+    public Rng Random { get; } = new(0x5EED);
+
     /// <summary>The number of operations recorded since the last <see cref="Reset"/>.</summary>
     public int Count => _count;
 

@@ -31,13 +31,12 @@ namespace Recurrent.Layers;
 public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly IRecurrentCell<T>[] _cells;
-    private readonly Rng _dropoutRng;
 
     /// <summary>Creates the layer with freshly initialised cells.</summary>
     /// <param name="kind">The cell.</param>
     /// <param name="inputSize">Features per step of the input, I.</param>
     /// <param name="hiddenSize">Units of each cell's state, H.</param>
-    /// <param name="rng">The random source for initialisation (and, forked, for dropout).</param>
+    /// <param name="rng">The random source for initialisation (dropout draws from the tape's <see cref="Tape{T}.Random"/>).</param>
     /// <param name="options">Stacking, direction, dropout, layout, cell options; null for one forward layer.</param>
     public RecurrentLayer(CellKind kind, int inputSize, int hiddenSize, Rng rng, RecurrentLayerOptions? options = null)
     {
@@ -63,7 +62,6 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
             layerInput = Directions * _cells[k * Directions].OutputSize;
         }
         OutputSize = layerInput;
-        _dropoutRng = rng.Fork();
     }
 
     /// <summary>The cell kind.</summary>
@@ -114,7 +112,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         var (batch, steps) = CheckInput(x);
         CheckInitialState(initialState, batch);
         CheckLengths(lengths, batch, steps);
-        if (RunsFused) return tape.Record<FusedLayerNode<T>>().Forward(this, x, initialState, lengths, _dropoutRng);
+        if (RunsFused) return tape.Record<FusedLayerNode<T>>().Forward(this, x, initialState, lengths, tape.Random);
 
         bool batchFirst = Options.BatchFirst;
         int[]? lens = lengths.IsEmpty ? null : lengths.ToArray();
@@ -140,7 +138,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
                 for (int c = 0; c < state.Length; c++) finals[c][index] = state[c];
             }
             var output = Directions == 1 ? directionOutputs[0] : tape.Concat(directionOutputs);
-            if (k < Options.Layers - 1) output = tape.Dropout(output, Options.Dropout, _dropoutRng);
+            if (k < Options.Layers - 1) output = tape.Dropout(output, Options.Dropout);
             input = output;
         }
 

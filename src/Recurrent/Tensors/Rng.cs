@@ -19,13 +19,18 @@ public sealed class Rng
 
     /// <summary>Creates a generator whose whole sequence is determined by <paramref name="seed"/>.</summary>
     /// <param name="seed">Any 64-bit value.</param>
-    public Rng(ulong seed)
+    public Rng(ulong seed) => Reseed(seed);
+
+    /// <summary>Restarts the generator as if it had just been created with <paramref name="seed"/> (no allocation).</summary>
+    /// <param name="seed">Any 64-bit value.</param>
+    public void Reseed(ulong seed)
     {
         ulong x = seed;
         _s0 = SplitMix(ref x);
         _s1 = SplitMix(ref x);
         _s2 = SplitMix(ref x);
         _s3 = SplitMix(ref x);
+        _hasSpare = false;
     }
 
     /// <summary>The generator's full state, so a checkpoint can resume the same sequence.</summary>

@@ -13,14 +13,14 @@ public static partial class Ops
     /// <param name="tape">The tape that records the operation.</param>
     /// <param name="x">Input.</param>
     /// <param name="p">Drop probability in <c>[0, 1)</c>.</param>
-    /// <param name="rng">The source of the masks.</param>
+    /// <param name="rng">The source of the masks; null for the tape's <see cref="Tape{T}.Random"/>.</param>
     /// <returns>The masked tensor (or <paramref name="x"/> itself when inactive).</returns>
-    public static Variable<T> Dropout<T>(this Tape<T> tape, Variable<T> x, double p, Rng rng)
+    public static Variable<T> Dropout<T>(this Tape<T> tape, Variable<T> x, double p, Rng? rng = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (p < 0 || p >= 1) throw new ArgumentOutOfRangeException(nameof(p), $"dropout probability must be in [0, 1); got {p}.");
         if (!tape.IsTraining || p == 0) return x;
-        return tape.Record<DropoutNode<T>>().Forward(x, p, rng);
+        return tape.Record<DropoutNode<T>>().Forward(x, p, rng ?? tape.Random);
     }
 }
 
