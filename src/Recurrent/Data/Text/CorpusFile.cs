@@ -1,0 +1,48 @@
+using System.Buffers;
+using System.Text.Unicode;
+
+namespace Recurrent.Data.Text;
+
+/// <summary>
+/// Reads a corpus file as text, rejecting what cannot be a text corpus (a missing, empty or binary file) with a
+/// one-line message that names the file, for <see cref="CharCorpus.Load"/>.
+/// </summary>
+internal static class CorpusFile
+{
+    /// <summary>The file's text: strict UTF-8, a leading byte-order mark dropped, line endings kept as they are.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The decoded text.</returns>
+    public static string ReadText(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                Directory.Exists(path)
+                    ? $"Corpus file '{path}' is a directory; expected a UTF-8 text file."
+                    : $"Corpus file '{path}' does not exist.",
+                path);
+        }
+        byte[] bytes = File.ReadAllBytes(path);
+        ReadOnlySpan<byte> utf8 = bytes;
+        if (utf8.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
+        if (utf8.IsEmpty)
+        {
+            throw new InvalidDataException($"Corpus file '{path}' is empty; a character corpus needs text.");
+        }
+        int nul = utf8.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            throw new InvalidDataException(
+                $"Corpus file '{path}' looks binary: it has a NUL byte at offset {nul + bytes.Length - utf8.Length}; expected UTF-8 text.");
+        }
+        var chars = new char[utf8.Length]; // UTF-8 never needs more UTF-16 units than bytes
+        OperationStatus status = Utf8.ToUtf16(utf8, chars, out int read, out int written, replaceInvalidSequences: false);
+        if (status != OperationStatus.Done)
+        {
+            int offset = read + bytes.Length - utf8.Length;
+            throw new InvalidDataException(
+                $"Corpus file '{path}' is not UTF-8 text: invalid byte 0x{bytes[offset]:X2} at offset {offset}.");
+        }
+        return new string(chars, 0, written);
+    }
+}
