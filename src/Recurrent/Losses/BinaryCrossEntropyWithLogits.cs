@@ -31,37 +31,14 @@ public static partial class LossOps
 }
 
 /// <summary>
-/// <c>L = Σᵢ wᵢ·(max(zᵢ, 0) − zᵢ·yᵢ + log(1 + e^(−|zᵢ|)))</c> with <c>wᵢ = mᵢ / Σm</c>; backward
-/// <c>dzᵢ += dL · wᵢ·(σ(zᵢ) − yᵢ)</c>, the slope the forward pass saves.
+/// ℓᵢ = max(zᵢ, 0) − zᵢ·yᵢ + log(1 + e^(−|zᵢ|)), ∂ℓᵢ/∂zᵢ = σ(zᵢ) − yᵢ; the masked mean and the backward are
+/// <see cref="ElementWiseLossNode{T}"/>'s.
 /// </summary>
-internal sealed class BinaryCrossEntropyWithLogitsNode<T> : Node<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class BinaryCrossEntropyWithLogitsNode<T> : ElementWiseLossNode<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private Variable<T> _logits = null!;
-    private Variable<T>? _loss;
-    private T[] _terms = [];
-    private T[] _slope = [];
-
-    public Variable<T> Forward(Variable<T> logits, Tensor<T> target, ReadOnlySpan<T> mask)
+    protected override void Terms(ReadOnlySpan<T> z, ReadOnlySpan<T> y, Span<T> terms, Span<T> slope)
     {
-        ArgumentNullException.ThrowIfNull(logits);
-        ArgumentNullException.ThrowIfNull(target);
-        if (!logits.Value.SameShape(target))
-        {
-            throw new ArgumentException($"target has shape {Tensor<T>.ShapeText(target.Shape)}; the logits have {Tensor<T>.ShapeText(logits.Shape)}.", nameof(target));
-        }
-        int n = logits.Value.Length;
-        int features = MaskedMean.Features(logits.Shape);
-        T total = MaskedMean.Total(mask, n, features);
-        _logits = logits;
-        if (_slope.Length < n)
-        {
-            _slope = new T[n];
-            _terms = new T[n];
-        }
-        ReadOnlySpan<T> z = logits.Value.Span, y = target.Span;
-        Span<T> terms = _terms.AsSpan(0, n), slope = _slope.AsSpan(0, n);
-
-        // ℓ = log(1 + e^(−|z|)) + max(z, 0) − z·y, with slope as scratch for the last two terms.
+        // log(1 + e^(−|z|)) + max(z, 0) − z·y, with slope as scratch for the last two terms.
         TensorPrimitives.Abs(z, terms);
         TensorPrimitives.Negate(terms, terms);
         TensorPrimitives.Exp(terms, terms);
@@ -71,21 +48,7 @@ internal sealed class BinaryCrossEntropyWithLogitsNode<T> : Node<T> where T : un
         TensorPrimitives.Multiply(z, y, slope);
         TensorPrimitives.Subtract(terms, slope, terms);
 
-        T scale = total > T.Zero ? T.One / total : T.Zero;
-        T loss = scale * MaskedMean.WeightedSum<T>(terms, mask, features);
         TensorPrimitives.Sigmoid(z, slope);
-        TensorPrimitives.Subtract(slope, y, slope); // ∂ℓ/∂z = σ(z) − y
-        MaskedMean.Weigh(slope, mask, features, scale);
-
-        var output = Output(ref _loss, logits.RequiresGrad, 0, 0, 0, 0, 0);
-        output.Value[0] = loss;
-        return output;
-    }
-
-    public override void Backward()
-    {
-        if (_loss!.Grad is not { } dl || !_logits.RequiresGrad) return;
-        var dz = _logits.GradForAccumulation().Span;
-        TensorPrimitives.MultiplyAdd(_slope.AsSpan(0, dz.Length), dl[0], dz, dz);
+        TensorPrimitives.Subtract(slope, y, slope);
     }
 }

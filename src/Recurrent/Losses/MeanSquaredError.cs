@@ -6,7 +6,7 @@ namespace Recurrent.Losses;
 
 /// <summary>
 /// The losses a tape records, as extension methods of <see cref="Tape{T}"/>: one loss per file under <c>Losses</c>,
-/// its forward and backward side by side. Each returns a scalar to pass to <see cref="Tape{T}.Backward(Variable{T})"/>.
+/// each element's loss ℓᵢ beside its derivative, reduced and back-propagated by one shared node. Each returns a scalar to pass to <see cref="Tape{T}.Backward(Variable{T})"/>.
 /// The classifier's loss, softmax cross-entropy, is the primitive <see cref="Ops.SoftmaxCrossEntropy{T}"/>.
 /// </summary>
 public static partial class LossOps
@@ -29,51 +29,13 @@ public static partial class LossOps
         => tape.Record<MeanSquaredErrorNode<T>>().Forward(prediction, target, mask);
 }
 
-/// <summary>
-/// <c>L = Σᵢ wᵢ·(ŷᵢ − yᵢ)²</c> with <c>wᵢ = mᵢ / Σm</c>; backward <c>dŷᵢ += dL · 2wᵢ·(ŷᵢ − yᵢ)</c>, the slope the forward
-/// pass saves.
-/// </summary>
-internal sealed class MeanSquaredErrorNode<T> : Node<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>ℓᵢ = (ŷᵢ − yᵢ)², ∂ℓᵢ/∂ŷᵢ = 2(ŷᵢ − yᵢ); the masked mean and the backward are <see cref="ElementWiseLossNode{T}"/>'s.</summary>
+internal sealed class MeanSquaredErrorNode<T> : ElementWiseLossNode<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private Variable<T> _prediction = null!;
-    private Variable<T>? _loss;
-    private T[] _squares = [];
-    private T[] _slope = [];
-
-    public Variable<T> Forward(Variable<T> prediction, Tensor<T> target, ReadOnlySpan<T> mask)
+    protected override void Terms(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> terms, Span<T> slope)
     {
-        ArgumentNullException.ThrowIfNull(prediction);
-        ArgumentNullException.ThrowIfNull(target);
-        if (!prediction.Value.SameShape(target))
-        {
-            throw new ArgumentException($"target has shape {Tensor<T>.ShapeText(target.Shape)}; the prediction has {Tensor<T>.ShapeText(prediction.Shape)}.", nameof(target));
-        }
-        int n = prediction.Value.Length;
-        int features = MaskedMean.Features(prediction.Shape);
-        T total = MaskedMean.Total(mask, n, features);
-        _prediction = prediction;
-        if (_slope.Length < n)
-        {
-            _slope = new T[n];
-            _squares = new T[n];
-        }
-        Span<T> r = _slope.AsSpan(0, n), r2 = _squares.AsSpan(0, n);
-
-        TensorPrimitives.Subtract(prediction.Value.Span, target.Span, r); // r = ŷ − y
-        TensorPrimitives.Multiply(r, r, r2);
-        T scale = total > T.Zero ? T.One / total : T.Zero;
-        T loss = scale * MaskedMean.WeightedSum<T>(r2, mask, features);
-        MaskedMean.Weigh(r, mask, features, (T.One + T.One) * scale); // ∂L/∂ŷ = 2w ⊙ r
-
-        var y = Output(ref _loss, prediction.RequiresGrad, 0, 0, 0, 0, 0);
-        y.Value[0] = loss;
-        return y;
-    }
-
-    public override void Backward()
-    {
-        if (_loss!.Grad is not { } dl || !_prediction.RequiresGrad) return;
-        var dx = _prediction.GradForAccumulation().Span;
-        TensorPrimitives.MultiplyAdd(_slope.AsSpan(0, dx.Length), dl[0], dx, dx);
+        TensorPrimitives.Subtract(x, y, slope); // r = ŷ − y
+        TensorPrimitives.Multiply(slope, slope, terms);
+        TensorPrimitives.Multiply(slope, T.One + T.One, slope);
     }
 }

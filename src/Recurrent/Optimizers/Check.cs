@@ -1,6 +1,6 @@
 namespace Recurrent.Optimizers;
 
-/// <summary>The argument checks the optimizers' options share.</summary>
+/// <summary>The argument checks the optimizers and the learning-rate schedules share.</summary>
 internal static class Check
 {
     /// <summary>Throws unless <paramref name="value"/> is finite and ≥ 0.</summary>
@@ -13,11 +13,5 @@ internal static class Check
     public static void Decay(double value, string name)
     {
         if (!(value is >= 0 and < 1)) throw new ArgumentOutOfRangeException(name, $"{name} must be in [0, 1); got {value}.");
-    }
-
-    /// <summary>Throws unless <paramref name="value"/> is finite and &gt; 0.</summary>
-    public static void Positive(double value, string name)
-    {
-        if (!(value > 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, $"{name} must be finite and positive; got {value}.");
     }
 }

@@ -72,7 +72,7 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
         get => _learningRate;
         set
         {
-            if (!(value >= 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(nameof(value), $"The learning rate must be finite and non-negative; got {value}.");
+            Check.NonNegative(value, nameof(LearningRate));
             _learningRate = value;
         }
     }

@@ -1,3 +1,5 @@
+using Recurrent.Optimizers;
+
 namespace Recurrent.Training;
 
 /// <summary>The same learning rate at every step: <c>η(s) = η₀</c>.</summary>
@@ -7,7 +9,7 @@ public sealed class ConstantSchedule : ILearningRateSchedule
     /// <param name="learningRate">η₀, finite and ≥ 0.</param>
     public ConstantSchedule(double learningRate)
     {
-        ScheduleCheck.Rate(learningRate, nameof(learningRate));
+        Check.NonNegative(learningRate, nameof(learningRate));
         LearningRate = learningRate;
     }
 

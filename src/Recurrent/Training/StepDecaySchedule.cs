@@ -1,3 +1,5 @@
+using Recurrent.Optimizers;
+
 namespace Recurrent.Training;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed class StepDecaySchedule : ILearningRateSchedule
     /// <param name="gamma">γ, the factor of each decay, in [0, 1]. PyTorch's default is 0.1.</param>
     public StepDecaySchedule(double learningRate, long stepSize, double gamma = 0.1)
     {
-        ScheduleCheck.Rate(learningRate, nameof(learningRate));
+        Check.NonNegative(learningRate, nameof(learningRate));
         if (stepSize < 1) throw new ArgumentOutOfRangeException(nameof(stepSize), $"stepSize must be at least 1; got {stepSize}.");
         if (!(gamma is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), $"gamma must be in [0, 1]; got {gamma}.");
         (LearningRate, StepSize, Gamma) = (learningRate, stepSize, gamma);

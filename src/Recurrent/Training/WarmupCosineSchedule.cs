@@ -1,3 +1,5 @@
+using Recurrent.Optimizers;
+
 namespace Recurrent.Training;
 
 /// <summary>
@@ -23,8 +25,8 @@ public sealed class WarmupCosineSchedule : ILearningRateSchedule
     /// <param name="minLearningRate">η_min, the floor, ≤ η_max. Default 0.</param>
     public WarmupCosineSchedule(double maxLearningRate, long warmupSteps, long totalSteps, double minLearningRate = 0)
     {
-        ScheduleCheck.Rate(maxLearningRate, nameof(maxLearningRate));
-        ScheduleCheck.Rate(minLearningRate, nameof(minLearningRate));
+        Check.NonNegative(maxLearningRate, nameof(maxLearningRate));
+        Check.NonNegative(minLearningRate, nameof(minLearningRate));
         if (minLearningRate > maxLearningRate) throw new ArgumentOutOfRangeException(nameof(minLearningRate), $"minLearningRate {minLearningRate} exceeds maxLearningRate {maxLearningRate}.");
         if (warmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(warmupSteps), $"warmupSteps must be non-negative; got {warmupSteps}.");
         if (totalSteps <= warmupSteps) throw new ArgumentOutOfRangeException(nameof(totalSteps), $"totalSteps must exceed warmupSteps = {warmupSteps}; got {totalSteps}.");
