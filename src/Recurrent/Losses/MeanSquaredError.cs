@@ -7,7 +7,7 @@ namespace Recurrent.Losses;
 /// <summary>
 /// The losses a tape records, as extension methods of <see cref="Tape{T}"/>: one loss per file under <c>Losses</c>,
 /// each element's loss ℓᵢ beside its derivative, reduced and back-propagated by one shared node. Each returns a scalar to pass to <see cref="Tape{T}.Backward(Variable{T})"/>.
-/// The classifier's loss, softmax cross-entropy, is the primitive <see cref="Ops.SoftmaxCrossEntropy{T}"/>.
+/// The classifier's loss is <see cref="SoftmaxCrossEntropy{T}"/>.
 /// </summary>
 public static partial class LossOps
 {

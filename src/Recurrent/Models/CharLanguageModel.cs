@@ -1,5 +1,6 @@
 using System.Numerics;
 using Recurrent.Autodiff;
+using Recurrent.Losses;
 using Recurrent.Layers;
 using Recurrent.Tensors;
 

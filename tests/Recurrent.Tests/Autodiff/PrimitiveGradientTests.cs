@@ -1,4 +1,5 @@
 using Recurrent.Autodiff;
+using Recurrent.Losses;
 using Recurrent.Tensors;
 using static Recurrent.Tests.Autodiff.GradAssert;
 

@@ -1,8 +1,9 @@
 using System.Numerics;
+using Recurrent.Autodiff;
 
-namespace Recurrent.Autodiff;
+namespace Recurrent.Losses;
 
-public static partial class Ops
+public static partial class LossOps
 {
     /// <summary>
     /// Mean softmax cross-entropy (log-softmax and negative log-likelihood fused, as numerically stable as PyTorch's
