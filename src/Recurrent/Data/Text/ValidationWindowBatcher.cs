@@ -49,6 +49,30 @@ public sealed class ValidationWindowBatcher
         WindowCount = (Characters + steps - 1) / steps;
     }
 
+    /// <summary>
+    /// Creates a batcher whose targets are <c>ids[firstTarget..]</c> (each predicted from the id before it): the
+    /// evaluation of a whole text uses <paramref name="firstTarget"/> = 1.
+    /// </summary>
+    /// <param name="ids">The encoded text.</param>
+    /// <param name="firstTarget">Index of the first target, at least 1.</param>
+    /// <param name="batchSize">B, windows per batch.</param>
+    /// <param name="steps">T, characters per window.</param>
+    public ValidationWindowBatcher(ReadOnlyMemory<int> ids, int firstTarget, int batchSize, int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        if (firstTarget < 1 || firstTarget >= ids.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstTarget), $"firstTarget must be in [1, {ids.Length}) so that a target and its input exist; got {firstTarget}.");
+        }
+        _ids = ids;
+        _first = firstTarget;
+        BatchSize = batchSize;
+        Steps = steps;
+        Characters = ids.Length - firstTarget;
+        WindowCount = (Characters + steps - 1) / steps;
+    }
+
     /// <summary>B, windows per batch.</summary>
     public int BatchSize { get; }
 
