@@ -8,9 +8,17 @@ var bench = new Command("bench", "Measure Recurrent's kernels (compare with ../s
     BenchRnnCommand.Create(),
 };
 
+var charlm = new Command("charlm", "The lecture's character-level language model: train, sample, eval.")
+{
+    CharLmTrainCommand.Create(),
+    CharLmSampleCommand.Create(),
+    CharLmEvalCommand.Create(),
+};
+
 var root = new RootCommand("recurrent: recurrent neural networks (Elman, Jordan, LSTM, GRU) in pure managed C#.")
 {
     CliErrors.Verbose,
+    charlm,
     bench,
 };
 

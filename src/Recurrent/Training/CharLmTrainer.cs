@@ -96,10 +96,10 @@ public sealed class CharLmTrainer
     public string? OutputDirectory { get; init; }
 
     /// <summary>Called after every step.</summary>
-    public Action<TrainingProgress>? StepCompleted { get; init; }
+    public Action<TrainingProgress>? StepCompleted { get; set; }
 
     /// <summary>Called after every validation (and its checkpoints).</summary>
-    public Action<ValidationRecord>? Validated { get; init; }
+    public Action<ValidationRecord>? Validated { get; set; }
 
     /// <summary>Optimiser steps so far.</summary>
     public long Step { get; private set; }
@@ -115,6 +115,35 @@ public sealed class CharLmTrainer
 
     /// <summary>Every validation of the run, in order (for a resumed run, from the resume on).</summary>
     public List<ValidationRecord> History { get; } = [];
+
+    /// <summary>
+    /// Continues a run from a checkpoint, with the options saved in it; <paramref name="minutes"/> and
+    /// <paramref name="steps"/>, when given, replace its budget.
+    /// </summary>
+    /// <param name="path">The checkpoint (usually <see cref="LastCheckpoint"/>).</param>
+    /// <param name="corpus">The corpus, loaded with the checkpoint's vocabulary.</param>
+    /// <param name="minutes">A new total time budget, or null to keep the saved one.</param>
+    /// <param name="steps">A new total step budget, or null to keep the saved one.</param>
+    /// <returns>A trainer positioned exactly where the checkpoint was written.</returns>
+    public static CharLmTrainer Resume(string path, CharCorpus corpus, double? minutes = null, long? steps = null)
+    {
+        var checkpoint = Checkpoint<float>.Load(path);
+        if (!checkpoint.Metadata.TryGetValue("options", out string? json))
+        {
+            throw new InvalidDataException($"{Path.GetFileName(path)}: the checkpoint has no training options to resume with.");
+        }
+        CharLmTrainingOptions options;
+        try
+        {
+            options = CharLmTrainingOptions.FromJson(json);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"{Path.GetFileName(path)}: {e.Message}", e);
+        }
+        if (minutes is not null || steps is not null) options = options with { Minutes = minutes, Steps = steps };
+        return Resume(path, corpus, options);
+    }
 
     /// <summary>Continues a run from a checkpoint written by a trainer with the same options.</summary>
     /// <param name="path">The checkpoint (usually <see cref="LastCheckpoint"/>).</param>
@@ -260,11 +289,13 @@ public sealed class CharLmTrainer
         checkpoint.Step = Step;
         if (_random is not null) checkpoint.RngStates["windows"] = _random.Rng.State;
         checkpoint.Metadata["corpus"] = _corpus.Name;
+        checkpoint.Metadata["val_fraction"] = _corpus.ValidationFraction.ToString("R", CultureInfo.InvariantCulture);
         checkpoint.Metadata["chars"] = Characters.ToString(CultureInfo.InvariantCulture);
         checkpoint.Metadata["wall_s"] = WallSeconds.ToString("R", CultureInfo.InvariantCulture);
         checkpoint.Metadata["best_val_loss"] = BestValidationLoss.ToString("R", CultureInfo.InvariantCulture);
         checkpoint.Metadata["since_best"] = _sinceBest.ToString(CultureInfo.InvariantCulture);
         checkpoint.Metadata["sampling"] = _options.Sampling.ToString();
+        checkpoint.Metadata["options"] = _options.ToJson();
         if (_stream is not null) checkpoint.Metadata["stream_position"] = _stream.Position.ToString(CultureInfo.InvariantCulture);
         return checkpoint;
     }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
 namespace Recurrent.Training;
 
 /// <summary>How training windows are drawn from the training split.</summary>
@@ -67,6 +70,42 @@ public sealed record CharLmTrainingOptions
 
     /// <summary>Windows evaluated together during validation. Default 64.</summary>
     public int EvalBatch { get; init; } = 64;
+
+    /// <summary>The options as JSON, saved in checkpoints so that a run resumes with the options it started with.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => new JsonObject
+    {
+        ["batch"] = Batch, ["window"] = Window, ["learning_rate"] = LearningRate, ["weight_decay"] = WeightDecay, ["clip"] = Clip,
+        ["schedule"] = Schedule.ToString(), ["warmup_steps"] = WarmupSteps, ["sampling"] = Sampling.ToString(),
+        ["seed"] = Seed.ToString(CultureInfo.InvariantCulture), ["minutes"] = Minutes, ["steps"] = Steps,
+        ["eval_every_seconds"] = EvalEverySeconds, ["patience"] = Patience, ["eval_batch"] = EvalBatch,
+    }.ToJsonString();
+
+    /// <summary>Reads options written by <see cref="ToJson"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="FormatException">The text is not such an object.</exception>
+    public static CharLmTrainingOptions FromJson(string json)
+    {
+        try
+        {
+            var o = JsonNode.Parse(json)!.AsObject();
+            return new CharLmTrainingOptions
+            {
+                Batch = (int)o["batch"]!, Window = (int)o["window"]!, LearningRate = (double)o["learning_rate"]!,
+                WeightDecay = (double)o["weight_decay"]!, Clip = (double)o["clip"]!,
+                Schedule = Enum.Parse<ScheduleKind>((string)o["schedule"]!), WarmupSteps = (int)o["warmup_steps"]!,
+                Sampling = Enum.Parse<WindowSampling>((string)o["sampling"]!),
+                Seed = ulong.Parse((string)o["seed"]!, CultureInfo.InvariantCulture),
+                Minutes = (double?)o["minutes"], Steps = (long?)o["steps"],
+                EvalEverySeconds = (double)o["eval_every_seconds"]!, Patience = (int)o["patience"]!, EvalBatch = (int)o["eval_batch"]!,
+            };
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException or ArgumentException or OverflowException)
+        {
+            throw new FormatException($"The training options are not valid JSON options ({e.Message}).", e);
+        }
+    }
 
     /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()

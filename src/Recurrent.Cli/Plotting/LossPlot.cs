@@ -1,0 +1,36 @@
+using Recurrent.Training;
+
+namespace Recurrent.Cli.Plotting;
+
+/// <summary>PNG plots of a run's training and validation loss, against wall time and against steps (ScottPlot).</summary>
+internal static class LossPlot
+{
+    /// <summary>Writes <c>loss-time.png</c> and <c>loss-steps.png</c> into <paramref name="directory"/>; returns their paths.</summary>
+    public static string[] Write(IReadOnlyList<ValidationRecord> history, string directory, string title)
+    {
+        Directory.CreateDirectory(directory);
+        string byTime = Path.Combine(directory, "loss-time.png");
+        string bySteps = Path.Combine(directory, "loss-steps.png");
+        Save(history, r => r.WallSeconds / 60, "training time (minutes, validation excluded)", title, byTime);
+        Save(history, r => r.Step, "optimiser steps", title, bySteps);
+        return [byTime, bySteps];
+    }
+
+    private static void Save(IReadOnlyList<ValidationRecord> history, Func<ValidationRecord, double> x, string xLabel, string title, string path)
+    {
+        var plot = new ScottPlot.Plot();
+        double[] xs = history.Select(x).ToArray();
+        var train = history.Where(r => double.IsFinite(r.TrainLoss)).ToArray();
+        var trainLine = plot.Add.Scatter(train.Select(x).ToArray(), train.Select(r => r.TrainLoss).ToArray());
+        trainLine.LegendText = "train (mean since previous validation)";
+        var valLine = plot.Add.Scatter(xs, history.Select(r => r.ValidationLoss).ToArray());
+        valLine.LegendText = "validation (whole split)";
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel("cross-entropy (nats/char)");
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        string temporary = path + ".tmp";
+        plot.SavePng(temporary, 900, 560);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
