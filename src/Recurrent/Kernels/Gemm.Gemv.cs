@@ -82,6 +82,7 @@ internal static unsafe class Gemv
         public int Kc, Blocks, Pieces;
         public bool Overwrite;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int index)
         {
             int j0 = (int)((long)Blocks * index / Pieces) * Block;

@@ -47,6 +47,7 @@ internal static unsafe class PackedGemm<T, TKernel>
     [ThreadStatic] private static PackBuffer<T>? _bPanel;
     [ThreadStatic] private static SplitTask? _task;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ref GemmArgs<T> g)
     {
         if (g.M == 0 || g.N == 0) return;
@@ -82,6 +83,7 @@ internal static unsafe class PackedGemm<T, TKernel>
         public bool SplitN;
         public int Panels, Pieces;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int index)
         {
             int first = (int)((long)Panels * index / Pieces);

@@ -186,6 +186,7 @@ public static class Gemm
     }
 
     /// <summary>Runs a validated product with the given micro-kernel (that of a pre-packed B, if any).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run<T>(ref GemmArgs<T> args, GemmKernelKind kernel) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float) && kernel != GemmKernelKind.Portable)

@@ -7,5 +7,5 @@ internal static class GemmBlocking
     /// Depth of a packed block: a kernel sums KC depth steps in registers, then adds them to C. Every path uses the
     /// same KC (the driver, the one-row path, pre-packed B), so every path rounds alike.
     /// </summary>
-    public const int KC = 256;
+    public const int KC = 128;
 }
