@@ -9,14 +9,14 @@ public class GemmTests
     public static readonly string[] Kernels = ["Avx512", "Avx2", "Portable"];
 
     // Sizes that hit the micro-kernels' tails (MR = 8, 6, 4; NR = 32, 16, 8; vector width 8 and 16), the packing
-    // blocks (MC = 144, KC = 256, NC = 4096), the one-row path and degenerate one-row and one-column products.
+    // blocks (MC = 144, KC = 512, NC = 2048), the one-row path and degenerate one-row and one-column products.
     public static TheoryData<string, int, int, int, bool, bool> Shapes()
     {
         var data = new TheoryData<string, int, int, int, bool, bool>();
         (int, int, int)[] sizes =
         [
             (1, 1, 1), (7, 8, 9), (9, 7, 8), (8, 9, 7), (31, 33, 257), (257, 31, 33), (33, 257, 31),
-            (1, 257, 33), (257, 1, 31), (31, 33, 1), (6, 16, 256), (12, 32, 257), (150, 70, 520), (2, 4100, 3),
+            (1, 257, 33), (257, 1, 31), (31, 33, 1), (6, 16, 256), (12, 32, 257), (150, 70, 520), (2, 4100, 3), (150, 2100, 5),
             (64, 512, 128), (1, 1024, 256),
         ];
         foreach (string kernel in Kernels)

@@ -8,7 +8,7 @@ public class PackedMatrixTests
     {
         int[] sizes = [1, 7, 8, 9, 31, 33, 257];
         // Every tail size at least once as each of M, N and K, the other two varied so that the set stays small;
-        // then several depth blocks (KC = 256).
+        // then several depth blocks (KC = 512).
         var shapes = new HashSet<(int, int, int)> { (3, 40, 600), (1, 100, 520), (64, 70, 300) };
         for (int i = 0; i < sizes.Length; i++)
         {
