@@ -25,7 +25,10 @@ namespace Recurrent.Kernels;
 /// </remarks>
 internal static unsafe class Gemv
 {
-    /// <summary>Below this many multiply-adds one thread is faster than waking the others.</summary>
+    /// <summary>
+    /// Below this many multiply-adds one thread is faster than waking the others (measured: 1×128×128 gains
+    /// nothing from a second thread; 1×256×256 goes from 3.5 to 2.1 µs).
+    /// </summary>
     private const long ParallelThreshold = 32 * 1024;
 
     /// <summary>Columns per block: eight 8-lane accumulators.</summary>
