@@ -115,6 +115,8 @@ internal static unsafe partial class PackedGemm<T, TKernel>
             {
                 int kc = Math.Min(KC, g.K - pc);
                 bool accumulate = pc > 0 || !overwrite;
+                // B as stored (not transposed, a whole panel wide) is packed by the first tile's kernel as it reads it.
+                bool fuse = g.PackedB == null && !g.TransposeB && nTile == nr;
                 T* bPanel;
                 if (g.PackedB != null)
                 {
@@ -122,23 +124,25 @@ internal static unsafe partial class PackedGemm<T, TKernel>
                 }
                 else
                 {
-                    GemmPacking<T>.PackB(in g, nr, pc, jr, kc, nTile, bPanelBuffer);
+                    if (!fuse) GemmPacking<T>.PackB(in g, nr, pc, jr, kc, nTile, bPanelBuffer);
                     bPanel = bPanelBuffer;
                 }
                 T* aBlock = a + (long)pc * mPadded;
                 for (int ir = 0; ir < g.M; ir += mr)
                 {
                     int mTile = Math.Min(mr, g.M - ir);
-                    T* cTile = g.C + (long)ir * g.Ldc + jr;
-                    if (mTile == mr && nTile == nr)
+                    bool whole = mTile == mr && nTile == nr;
+                    T* target = whole ? g.C + (long)ir * g.Ldc + jr : edge;
+                    int ld = whole ? g.Ldc : nr;
+                    if (fuse && ir == 0)
                     {
-                        TKernel.Run(kc, aBlock + (long)ir * kc, bPanel, cTile, g.Ldc, accumulate);
+                        TKernel.RunPacking(kc, aBlock, g.BPtr(pc, jr), g.Ldb, bPanel, target, ld, whole && accumulate);
                     }
                     else
                     {
-                        TKernel.Run(kc, aBlock + (long)ir * kc, bPanel, edge, nr, false);
-                        GemmEdges<T>.StoreEdge(edge, nr, cTile, g.Ldc, mTile, nTile, accumulate);
+                        TKernel.Run(kc, aBlock + (long)ir * kc, bPanel, target, ld, whole && accumulate);
                     }
+                    if (!whole) GemmEdges<T>.StoreEdge(edge, nr, g.C + (long)ir * g.Ldc + jr, g.Ldc, mTile, nTile, accumulate);
                 }
             }
         }
