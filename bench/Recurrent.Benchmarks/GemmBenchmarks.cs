@@ -5,8 +5,9 @@ using Recurrent.Tensors;
 namespace Recurrent.Benchmarks;
 
 /// <summary>
-/// The packed AVX2/FMA GEMM against the portable micro-kernel (the fallback on processors without AVX2), same run,
-/// on the shapes a recurrent layer multiplies. Allocation must be zero once warm.
+/// The packed GEMM with each micro-kernel this processor supports, same run, on the shapes a recurrent layer
+/// multiplies: the portable kernel (the fallback without AVX2) is the baseline, then AVX2/FMA and AVX-512.
+/// Allocation must be zero once warm.
 /// </summary>
 [MemoryDiagnoser]
 public class GemmBenchmarks
@@ -19,33 +20,40 @@ public class GemmBenchmarks
     [Params(false, true)]
     public bool TransposeB { get; set; }
 
-    private int M => int.Parse(Shape.Split('x')[0]);
-    private int N => int.Parse(Shape.Split('x')[1]);
-    private int K => int.Parse(Shape.Split('x')[2]);
+    // Parsed once in Setup: parsing Shape inside a benchmark would allocate, and be measured.
+    private int _m, _n, _k;
 
     [GlobalSetup]
     public void Setup()
     {
+        int[] sizes = Array.ConvertAll(Shape.Split('x'), int.Parse);
+        (_m, _n, _k) = (sizes[0], sizes[1], sizes[2]);
         var rng = new Rng(1);
-        _a = Tensor.Uniform<float>(rng, -1, 1, M * K).ToArray();
-        _b = Tensor.Uniform<float>(rng, -1, 1, K * N).ToArray();
-        _c = new float[M * N];
+        _a = Tensor.Uniform<float>(rng, -1, 1, _m * _k).ToArray();
+        _b = Tensor.Uniform<float>(rng, -1, 1, _k * _n).ToArray();
+        _c = new float[_m * _n];
     }
 
     [Benchmark(Baseline = true)]
-    public unsafe void Portable()
-    {
-        int m = M, n = N, k = K;
-        var args = GemmArgs<float>.Validate(_a.Length, k, _b.Length, TransposeB ? k : n, _c.Length, n, m, n, k, false, TransposeB, 1f, 0f);
-        fixed (float* a = _a, b = _b, c = _c)
-        {
-            args.A = a;
-            args.B = b;
-            args.C = c;
-            PackedGemm<float, PortableMicroKernel<float>>.Run(ref args);
-        }
-    }
+    public void Portable() => Run(GemmKernelKind.Portable);
 
     [Benchmark]
-    public void Accelerated() => Gemm.Multiply<float>(_a, _b, _c, M, N, K, transposeB: TransposeB);
+    public void Avx2() => Run(GemmKernelKind.Avx2);
+
+    [Benchmark]
+    public void Avx512() => Run(GemmKernelKind.Avx512);
+
+    private void Run(GemmKernelKind kernel)
+    {
+        if (!Gemm.IsSupported(kernel)) throw new PlatformNotSupportedException($"No {kernel} on this processor.");
+        Gemm.ForcedKernel = kernel;
+        try
+        {
+            Gemm.Multiply<float>(_a, _b, _c, _m, _n, _k, transposeB: TransposeB);
+        }
+        finally
+        {
+            Gemm.ForcedKernel = GemmKernelKind.Auto;
+        }
+    }
 }

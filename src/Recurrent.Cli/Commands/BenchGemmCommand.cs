@@ -66,7 +66,7 @@ internal static class BenchGemmCommand
             }
             if (!asJson)
             {
-                AnsiConsole.MarkupLine($"[bold]GEMM float32[/], {t} thread(s), {(Gemm.IsAccelerated ? "AVX2/FMA" : "portable")} kernel; median of {Timing.Runs} runs");
+                AnsiConsole.MarkupLine($"[bold]GEMM float32[/], {t} thread(s), {Gemm.KernelName} kernel; median of {Timing.Runs} runs");
                 AnsiConsole.Write(table);
             }
             return 0;

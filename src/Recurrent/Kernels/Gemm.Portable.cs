@@ -34,4 +34,10 @@ internal readonly unsafe struct PortableMicroKernel<T> : IGemmMicroKernel<T> whe
             for (int j = 0; j < 8; j++) cRow[j] = accumulate ? cRow[j] + acc[i * 8 + j] : acc[i * 8 + j];
         }
     }
+
+    public static void RunPacking(int kc, T* a, T* b, int ldb, T* panel, T* c, int ldc, bool accumulate)
+    {
+        for (int p = 0; p < kc; p++) new ReadOnlySpan<T>(b + (long)p * ldb, 8).CopyTo(new Span<T>(panel + p * 8, 8));
+        Run(kc, a, panel, c, ldc, accumulate);
+    }
 }

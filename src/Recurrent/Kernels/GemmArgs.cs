@@ -13,13 +13,28 @@ internal unsafe struct GemmArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
     public bool TransposeA, TransposeB;
     public T Alpha, Beta;
 
+    /// <summary>When not null, op(B) comes pre-packed (<see cref="PackedMatrix{T}"/>) and B, Ldb, TransposeB are unused.</summary>
+    public T* PackedB;
+
+    /// <summary>Columns of the pre-packed op(B), padded to whole panels: the length of one packed depth step of a block.</summary>
+    public int PackedWidth;
+
+    /// <summary>Columns per panel of the pre-packed op(B) (the NR of the kernel it was packed for).</summary>
+    public int PackedPanel;
+
+    /// <summary>The column of the pre-packed op(B) that is this product's column 0 (non-zero in one thread's share).</summary>
+    public int PackedColumn;
+
     /// <summary>op(A)[i, p], whichever way A is stored.</summary>
     public readonly T* APtr(int i, int p) => TransposeA ? A + (long)p * Lda + i : A + (long)i * Lda + p;
 
     /// <summary>op(B)[p, j], whichever way B is stored.</summary>
     public readonly T* BPtr(int p, int j) => TransposeB ? B + (long)j * Ldb + p : B + (long)p * Ldb + j;
 
-    /// <summary>Checks sizes against the spans' lengths and returns the arguments, pointers still unset.</summary>
+    /// <summary>
+    /// Checks sizes against the spans' lengths and returns the arguments, pointers still unset.
+    /// <paramref name="bLength"/> is −1 for a pre-packed B, which was checked when it was packed.
+    /// </summary>
     public static GemmArgs<T> Validate(int aLength, int lda, int bLength, int ldb, int cLength, int ldc,
         int m, int n, int k, bool transposeA, bool transposeB, T alpha, T beta)
     {
@@ -27,7 +42,7 @@ internal unsafe struct GemmArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), $"n must be non-negative; got {n}.");
         if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), $"k must be non-negative; got {k}.");
         CheckOperand("a", aLength, lda, transposeA ? k : m, transposeA ? m : k);
-        CheckOperand("b", bLength, ldb, transposeB ? n : k, transposeB ? k : n);
+        if (bLength >= 0) CheckOperand("b", bLength, ldb, transposeB ? n : k, transposeB ? k : n);
         CheckOperand("c", cLength, ldc, m, n);
         return new GemmArgs<T>
         {

@@ -23,4 +23,18 @@ internal unsafe interface IGemmMicroKernel<T> where T : unmanaged
     /// <param name="ldc">Leading dimension of C.</param>
     /// <param name="accumulate">Whether to add to C rather than overwrite it.</param>
     static abstract void Run(int kc, T* a, T* b, T* c, int ldc, bool accumulate);
+
+    /// <summary>
+    /// <see cref="Run"/> on a B panel read where it is stored (row p at <c>b + p·ldb</c>, NR values), which it also
+    /// copies to <paramref name="panel"/> in packed form for the tiles that follow: packing fused with the first use.
+    /// </summary>
+    /// <param name="kc">Depth of the panels.</param>
+    /// <param name="a">Packed A panel, kc×MR.</param>
+    /// <param name="b">First stored row of the B panel.</param>
+    /// <param name="ldb">Leading dimension of B.</param>
+    /// <param name="panel">Where the packed B panel (kc×NR) is written.</param>
+    /// <param name="c">Top-left element of the C block.</param>
+    /// <param name="ldc">Leading dimension of C.</param>
+    /// <param name="accumulate">Whether to add to C rather than overwrite it.</param>
+    static abstract void RunPacking(int kc, T* a, T* b, int ldb, T* panel, T* c, int ldc, bool accumulate);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Recurrent.Kernels;
 
@@ -55,6 +56,7 @@ public static class Parallelism
     /// <summary>Runs <c>task.Run(i)</c> for every <c>i</c> in <c>[0, count)</c> over up to <see cref="MaxThreads"/> threads.</summary>
     /// <param name="count">Number of pieces.</param>
     /// <param name="task">The work; the caller's thread takes part.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void For(int count, IParallelTask task)
     {
         int threads = Math.Min(_maxThreads, count);
@@ -88,6 +90,7 @@ public static class Parallelism
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPieces(IParallelTask task)
     {
         int i;
@@ -113,6 +116,7 @@ public static class Parallelism
         _workers = workers;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WorkerLoop(int id)
     {
         _inRegion = true;

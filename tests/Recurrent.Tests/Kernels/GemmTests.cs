@@ -5,22 +5,28 @@ namespace Recurrent.Tests.Kernels;
 
 public class GemmTests
 {
-    // Sizes that hit the micro-kernel's tails (MR = 6, NR = 16, vector width 8), the packing blocks
-    // (MC = 144, KC = 256, NC = 4096) and degenerate one-row and one-column products.
-    public static TheoryData<int, int, int, bool, bool> Shapes()
+    // Every micro-kernel: the tests run those this processor supports and pass trivially on the others.
+    public static readonly string[] Kernels = ["Avx512", "Avx2", "Portable"];
+
+    // Sizes that hit the micro-kernels' tails (MR = 8, 6, 4; NR = 32, 16, 8; vector width 8 and 16), the packing
+    // blocks (MC = 144, KC = 512, NC = 2048), the one-row path and degenerate one-row and one-column products.
+    public static TheoryData<string, int, int, int, bool, bool> Shapes()
     {
-        var data = new TheoryData<int, int, int, bool, bool>();
+        var data = new TheoryData<string, int, int, int, bool, bool>();
         (int, int, int)[] sizes =
         [
             (1, 1, 1), (7, 8, 9), (9, 7, 8), (8, 9, 7), (31, 33, 257), (257, 31, 33), (33, 257, 31),
-            (1, 257, 33), (257, 1, 31), (31, 33, 1), (6, 16, 256), (12, 32, 257), (150, 70, 520), (2, 4100, 3),
+            (1, 257, 33), (257, 1, 31), (31, 33, 1), (6, 16, 256), (12, 32, 257), (150, 70, 520), (2, 4100, 3), (150, 2100, 5),
             (64, 512, 128), (1, 1024, 256),
         ];
-        foreach (var (m, n, k) in sizes)
+        foreach (string kernel in Kernels)
         {
-            foreach (bool ta in new[] { false, true })
+            foreach (var (m, n, k) in sizes)
             {
-                foreach (bool tb in new[] { false, true }) data.Add(m, n, k, ta, tb);
+                foreach (bool ta in new[] { false, true })
+                {
+                    foreach (bool tb in new[] { false, true }) data.Add(kernel, m, n, k, ta, tb);
+                }
             }
         }
         return data;
@@ -28,16 +34,70 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void FloatMatchesReference(int m, int n, int k, bool transA, bool transB)
+    public void FloatMatchesReference(string kernel, int m, int n, int k, bool transA, bool transB)
     {
-        foreach (var (alpha, beta) in new[] { (1f, 0f), (1f, 1f), (-0.5f, 2f), (2.5f, 0f) })
+        if (!UseKernel(kernel)) return;
+        try
         {
-            var (a, b, c) = Operands<float>(m, n, k, seed: (ulong)(m * 1000003 + n * 1009 + k));
-            float[] expected = (float[])c.Clone();
-            GemmReference.Multiply<float>(a, transA ? m : k, b, transB ? k : n, expected, n, m, n, k, transA, transB, alpha, beta);
-            Gemm.Multiply<float>(a, transA ? m : k, b, transB ? k : n, c, n, m, n, k, transA, transB, alpha, beta);
-            AssertClose(expected, c, 2e-6 * (k + 4) * Math.Max(1, Math.Abs(alpha) + Math.Abs(beta)), $"alpha={alpha} beta={beta}");
+            foreach (var (alpha, beta) in new[] { (1f, 0f), (1f, 1f), (-0.5f, 2f), (2.5f, 0f) })
+            {
+                var (a, b, c) = Operands<float>(m, n, k, seed: (ulong)(m * 1000003 + n * 1009 + k));
+                float[] expected = (float[])c.Clone();
+                GemmReference.Multiply<float>(a, transA ? m : k, b, transB ? k : n, expected, n, m, n, k, transA, transB, alpha, beta);
+                Gemm.Multiply<float>(a, transA ? m : k, b, transB ? k : n, c, n, m, n, k, transA, transB, alpha, beta);
+                AssertClose(expected, c, 2e-6 * (k + 4) * Math.Max(1, Math.Abs(alpha) + Math.Abs(beta)), $"{kernel} alpha={alpha} beta={beta}");
+            }
         }
+        finally
+        {
+            Gemm.ForcedKernel = GemmKernelKind.Auto;
+        }
+    }
+
+    [Theory]
+    [InlineData(70, 300, 600, false, false)]
+    [InlineData(33, 257, 31, true, false)]
+    [InlineData(1, 257, 300, false, false)]
+    [InlineData(1, 100, 520, true, false)]
+    public void VectorKernelsRoundAlike(int m, int n, int k, bool transA, bool transB)
+    {
+        // Both sum each element in depth order, one fused multiply-add at a time, in the same depth blocks.
+        if (!Gemm.IsSupported(GemmKernelKind.Avx512)) return;
+        var (a, b, c512) = Operands<float>(m, n, k, seed: 13);
+        float[] c2 = (float[])c512.Clone();
+        try
+        {
+            Gemm.ForcedKernel = GemmKernelKind.Avx512;
+            Gemm.Multiply<float>(a, b, c512, m, n, k, transA, transB, accumulate: true);
+            Gemm.ForcedKernel = GemmKernelKind.Avx2;
+            Gemm.Multiply<float>(a, b, c2, m, n, k, transA, transB, accumulate: true);
+        }
+        finally
+        {
+            Gemm.ForcedKernel = GemmKernelKind.Auto;
+        }
+        Assert.Equal(c2, c512);
+    }
+
+    [Fact]
+    public void OneRowIsTheFirstRowOfTheProduct()
+    {
+        // The one-row path sums as the packed driver does, so batching rows never changes a result.
+        const int n = 300, k = 600;
+        var (a, b, c) = Operands<float>(5, n, k, seed: 17);
+        float[] row = new float[n];
+        Gemm.Multiply<float>(a, b, c, 5, n, k);
+        Gemm.Multiply<float>(a.AsSpan(0, k), b, row, 1, n, k);
+        Assert.Equal(c.AsSpan(0, n).ToArray(), row);
+    }
+
+    /// <summary>Forces <paramref name="kernel"/> on this thread; false when the processor cannot run it.</summary>
+    internal static bool UseKernel(string kernel)
+    {
+        var kind = Enum.Parse<GemmKernelKind>(kernel);
+        if (!Gemm.IsSupported(kind)) return false;
+        Gemm.ForcedKernel = kind;
+        return true;
     }
 
     [Theory]
@@ -96,10 +156,12 @@ public class GemmTests
         Assert.Equal([0f, 0f, 0f, 0f], c);
     }
 
-    [Fact]
-    public void OneThreadAndAllThreadsAgree()
+    [Theory]
+    [InlineData(200, 300, 150)]
+    [InlineData(64, 2048, 300)]
+    [InlineData(1, 1024, 300)]
+    public void OneThreadAndAllThreadsAgree(int m, int n, int k)
     {
-        const int m = 200, n = 300, k = 150;
         var (a, b, c) = Operands<float>(m, n, k, seed: 11);
         float[] c1 = (float[])c.Clone();
         int saved = Parallelism.MaxThreads;
@@ -134,7 +196,7 @@ public class GemmTests
         Assert.Contains("leading dimension of a must be at least 3", ld.Message);
     }
 
-    private static (T[] A, T[] B, T[] C) Operands<T>(int m, int n, int k, ulong seed)
+    internal static (T[] A, T[] B, T[] C) Operands<T>(int m, int n, int k, ulong seed)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var rng = new Rng(seed);
@@ -142,7 +204,7 @@ public class GemmTests
             Tensor.Uniform<T>(rng, -1, 1, m * n).ToArray());
     }
 
-    private static void AssertClose<T>(T[] expected, T[] actual, double tolerance, string what)
+    internal static void AssertClose<T>(T[] expected, T[] actual, double tolerance, string what)
         where T : System.Numerics.IFloatingPointIeee754<T>
     {
         Assert.Equal(expected.Length, actual.Length);
