@@ -25,5 +25,7 @@ internal static class CliErrors
         }
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    // ArgumentException appends " (Parameter 'name')"; the message already names what is wrong.
+    private static string OneLine(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message.ReplaceLineEndings(" ").Trim(), @"\s*\(Parameter '[^']*'\)$", "");
 }
