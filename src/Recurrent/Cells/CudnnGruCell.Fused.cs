@@ -31,6 +31,7 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
     private T[] _gh = [];     // (B, 3H) forward scratch; (T, B, 3H) dGh in backward
     private T[] _hHat = [];   // (T, B, H) training, (1, B, H) inference: W_hn·h + b_hn
     private T[] _bias = [];   // (3H)
+    private PackedMatrix<T>? _whhT, _whh;
 
     public override bool HasCellState => false;
 
@@ -48,9 +49,10 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
         Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, gx, tb, g3, Input, transposeB: true);
         for (int r = 0; r < tb; r++) TensorPrimitives.Add(gx.Slice(r * g3, g3), bias, gx.Slice(r * g3, g3));
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        var packed = Pack(ref _whhT, whh, h, h, g3, transpose: true);
         for (int s = 0; s < Steps; s++)
         {
-            Gemm.Multiply<T>(Hs.AsSpan(s * bh, bh), whh, _gh.AsSpan(0, Batch * g3), Batch, g3, h, transposeB: true);
+            StepProduct(Hs.AsSpan(s * bh, bh), h, packed, whh, h, true, _gh.AsSpan(0, Batch * g3), g3, Batch, g3, h, accumulate: false);
             ForRows(ForwardMode, s);
         }
     }
@@ -61,10 +63,11 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
         var dGx = _gx.AsSpan(0, tb * g3);
         var dGh = _gh.AsSpan(0, tb * g3);
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        var packed = Pack(ref _whh, whh, h, g3, h, transpose: false);
         for (int s = Steps - 1; s >= 0; s--)
         {
             ForRows(BackwardMode, s);
-            Gemm.Multiply<T>(dGh.Slice(s * Batch * g3, Batch * g3), whh, DHNext.AsSpan(0, bh), Batch, h, g3, accumulate: true);
+            StepProduct(dGh.Slice(s * Batch * g3, Batch * g3), g3, packed, whh, h, false, DHNext.AsSpan(0, bh), h, Batch, h, g3, accumulate: true);
             (DH, DHNext) = (DHNext, DH);
         }
         var x = X.AsSpan(0, tb * Input);

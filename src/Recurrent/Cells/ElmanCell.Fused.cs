@@ -23,6 +23,7 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
     private const int ForwardMode = 0, BackwardMode = 1;
     private T[] _pre = [];   // (T, B, H): pre-activations, then their gradients
     private T[] _bias = [];  // (H): b_ih + b_hh
+    private PackedMatrix<T>? _whhT, _whh;
 
     public override bool HasCellState => false;
 
@@ -36,9 +37,10 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
         Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, pre, tb, h, Input, transposeB: true);
         for (int r = 0; r < tb; r++) TensorPrimitives.Add(pre.Slice(r * h, h), _bias.AsSpan(0, h), pre.Slice(r * h, h));
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        var packed = Pack(ref _whhT, whh, h, h, h, transpose: true);
         for (int s = 0; s < Steps; s++)
         {
-            Gemm.Multiply<T>(Hs.AsSpan(s * bh, bh), whh, pre.Slice(s * bh, bh), Batch, h, h, transposeB: true, accumulate: true);
+            StepProduct(Hs.AsSpan(s * bh, bh), h, packed, whh, h, true, pre.Slice(s * bh, bh), h, Batch, h, h, accumulate: true);
             ForRows(ForwardMode, s);
         }
     }
@@ -48,10 +50,11 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
         int h = Hidden, bh = Batch * h, tb = Steps * Batch;
         var dPre = _pre.AsSpan(0, tb * h);
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        var packed = Pack(ref _whh, whh, h, h, h, transpose: false);
         for (int s = Steps - 1; s >= 0; s--)
         {
             ForRows(BackwardMode, s);
-            Gemm.Multiply<T>(dPre.Slice(s * bh, bh), whh, DHNext.AsSpan(0, bh), Batch, h, h);
+            StepProduct(dPre.Slice(s * bh, bh), h, packed, whh, h, false, DHNext.AsSpan(0, bh), h, Batch, h, h, accumulate: false);
             if (AnyPadded(s))
             {
                 for (int b = 0; b < Batch; b++)

@@ -163,6 +163,50 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
         int m, int n, int k, bool transposeA, bool transposeB, bool accumulate) =>
         Gemm.Multiply(a, lda, b, ldb, c, ldc, m, n, k, transposeA, transposeB, T.One, accumulate ? T.One : T.Zero);
 
+    /// <summary>
+    /// Whether this pass packs its recurrent weights once for all its steps (<see cref="PackedMatrix{T}"/>): worth it
+    /// over a sequence, not for a streaming step or two, where packing costs more than the products it speeds up.
+    /// </summary>
+    protected bool PacksWeights => Steps >= 4;
+
+    /// <summary>Packs <paramref name="b"/> as the right operand of the per-step products, reusing the storage of the previous pass.</summary>
+    /// <param name="packed">The kernel's packed copy (created on first use).</param>
+    /// <param name="b">The weight as stored.</param>
+    /// <param name="ldb">Its leading dimension.</param>
+    /// <param name="k">Rows of op(B).</param>
+    /// <param name="n">Columns of op(B).</param>
+    /// <param name="transpose">Whether op(B) = Bᵀ.</param>
+    /// <returns>The packed weight, or null when <see cref="PacksWeights"/> is false.</returns>
+    protected PackedMatrix<T>? Pack(ref PackedMatrix<T>? packed, ReadOnlySpan<T> b, int ldb, int k, int n, bool transpose)
+    {
+        if (!PacksWeights) return null;
+        if (packed is null) packed = PackedMatrix<T>.Pack(b, ldb, k, n, transpose);
+        else packed.Repack(b, ldb, k, n, transpose);
+        return packed;
+    }
+
+    /// <summary>
+    /// One per-step product <c>C (+)= A·op(B)</c>, from the packed weight when there is one (same values either way).
+    /// </summary>
+    /// <param name="a">A (m×k) as stored.</param>
+    /// <param name="lda">Its leading dimension.</param>
+    /// <param name="packed">op(B) packed, or null.</param>
+    /// <param name="b">B as stored (used when <paramref name="packed"/> is null).</param>
+    /// <param name="ldb">Its leading dimension.</param>
+    /// <param name="transposeB">Whether op(B) = Bᵀ.</param>
+    /// <param name="c">C (m×n).</param>
+    /// <param name="ldc">Its leading dimension.</param>
+    /// <param name="m">Rows.</param>
+    /// <param name="n">Columns.</param>
+    /// <param name="k">Inner dimension.</param>
+    /// <param name="accumulate">Add into C.</param>
+    protected static void StepProduct(ReadOnlySpan<T> a, int lda, PackedMatrix<T>? packed, ReadOnlySpan<T> b, int ldb, bool transposeB,
+        Span<T> c, int ldc, int m, int n, int k, bool accumulate)
+    {
+        if (packed is not null) Gemm.Multiply(a, lda, packed, c, ldc, m, false, T.One, accumulate ? T.One : T.Zero);
+        else Gemm.Multiply(a, lda, b, ldb, c, ldc, m, n, k, false, transposeB, T.One, accumulate ? T.One : T.Zero);
+    }
+
     /// <summary>Adds every row of <paramref name="rows"/> (R × width, leading dimension <paramref name="ld"/>) into <paramref name="sums"/>.</summary>
     /// <param name="rows">The matrix.</param>
     /// <param name="count">R.</param>

@@ -32,6 +32,7 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
     private T[] _rh = [];     // (T, B, H) training, (1, B, H) inference: r ⊙ h
     private T[] _drh = [];    // (B, H)
     private T[] _bias = [];   // (3H)
+    private PackedMatrix<T>? _wrzT, _wnT, _wrz, _wn; // forward W_{h,rz}ᵀ and W_hnᵀ; backward W_{h,rz} and W_hn
 
     public override bool HasCellState => false;
 
@@ -49,12 +50,14 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
         for (int r = 0; r < tb; r++) TensorPrimitives.Add(g.Slice(r * g3, g3), bias, g.Slice(r * g3, g3));
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
         ReadOnlySpan<T> wrz = whh[..(2 * h * h)], wn = whh.Slice(2 * h * h, h * h);
+        var packedRz = Pack(ref _wrzT, wrz, h, h, 2 * h, transpose: true);
+        var packedN = Pack(ref _wnT, wn, h, h, h, transpose: true);
         for (int s = 0; s < Steps; s++)
         {
             var gs = g.Slice(s * Batch * g3, Batch * g3);
-            Multiply(Hs.AsSpan(s * bh, bh), h, wrz, h, gs, g3, Batch, 2 * h, h, false, true, accumulate: true);
+            StepProduct(Hs.AsSpan(s * bh, bh), h, packedRz, wrz, h, true, gs, g3, Batch, 2 * h, h, accumulate: true);
             ForRows(GatesMode, s);
-            Multiply(_rh.AsSpan((Training ? s : 0) * bh, bh), h, wn, h, gs[(2 * h)..], g3, Batch, h, h, false, true, accumulate: true);
+            StepProduct(_rh.AsSpan((Training ? s : 0) * bh, bh), h, packedN, wn, h, true, gs[(2 * h)..], g3, Batch, h, h, accumulate: true);
             ForRows(CandidateMode, s);
         }
     }
@@ -65,13 +68,15 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
         var dG = _g.AsSpan(0, tb * g3);
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
         ReadOnlySpan<T> wrz = whh[..(2 * h * h)], wn = whh.Slice(2 * h * h, h * h);
+        var packedRz = Pack(ref _wrz, wrz, h, 2 * h, h, transpose: false);
+        var packedN = Pack(ref _wn, wn, h, h, h, transpose: false);
         for (int s = Steps - 1; s >= 0; s--)
         {
             var gs = dG.Slice(s * Batch * g3, Batch * g3);
             ForRows(CandidateBackMode, s);
-            Multiply(gs[(2 * h)..], g3, wn, h, _drh.AsSpan(0, bh), h, Batch, h, h, false, false, accumulate: false);
+            StepProduct(gs[(2 * h)..], g3, packedN, wn, h, false, _drh.AsSpan(0, bh), h, Batch, h, h, accumulate: false);
             ForRows(GatesBackMode, s);
-            Multiply(gs, g3, wrz, h, DHNext.AsSpan(0, bh), h, Batch, h, 2 * h, false, false, accumulate: true);
+            StepProduct(gs, g3, packedRz, wrz, h, false, DHNext.AsSpan(0, bh), h, Batch, h, 2 * h, accumulate: true);
             (DH, DHNext) = (DHNext, DH);
         }
         var x = X.AsSpan(0, tb * Input);

@@ -36,6 +36,7 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
     private T[] _tanhC = [];   // (T, B, H) training, (1, B, H) inference
     private T[] _dc = [];      // (B, H)
     private T[] _bias = [];    // (4H): b_ih + b_hh
+    private PackedMatrix<T>? _whhT, _whh; // W_hhᵀ for the forward steps, W_hh for the backward steps
 
     public override bool HasCellState => true;
 
@@ -56,9 +57,10 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         args.C0.CopyTo(_cs);
 
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        var packed = Pack(ref _whhT, whh, Hidden, Hidden, g4, transpose: true);
         for (int s = 0; s < Steps; s++)
         {
-            Gemm.Multiply<T>(Hs.AsSpan(s * bh, bh), whh, gates.Slice(s * Batch * g4, Batch * g4), Batch, g4, Hidden, transposeB: true, accumulate: true);
+            StepProduct(Hs.AsSpan(s * bh, bh), Hidden, packed, whh, Hidden, true, gates.Slice(s * Batch * g4, Batch * g4), g4, Batch, g4, Hidden, accumulate: true);
             ForRows(ForwardMode, s);
         }
         _cs.AsSpan(CSlot(Steps) * bh, bh).CopyTo(args.CN);
@@ -72,10 +74,11 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         else args.DCN.CopyTo(_dc);
         var dGates = _gates.AsSpan(0, tb * g4);
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        var packed = Pack(ref _whh, whh, Hidden, g4, Hidden, transpose: false);
         for (int s = Steps - 1; s >= 0; s--)
         {
             ForRows(BackwardMode, s);
-            Gemm.Multiply<T>(dGates.Slice(s * Batch * g4, Batch * g4), whh, DHNext.AsSpan(0, bh), Batch, Hidden, g4);
+            StepProduct(dGates.Slice(s * Batch * g4, Batch * g4), g4, packed, whh, Hidden, false, DHNext.AsSpan(0, bh), Hidden, Batch, Hidden, g4, accumulate: false);
             if (AnyPadded(s))
             {
                 for (int b = 0; b < Batch; b++)
