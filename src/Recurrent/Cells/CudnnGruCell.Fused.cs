@@ -12,8 +12,8 @@ public sealed partial class CudnnGruCell<T> : IFusedCell<T>
 }
 
 /// <summary>
-/// The PyTorch/cuDNN GRU's fused sequence kernels. <c>Gx = X·W_ihᵀ + b_ih + [b_hr, b_hz, 0]</c> for all steps in one
-/// GEMM; per step one GEMM <c>Gh = h·W_hhᵀ</c> (all three blocks at once: the reason for this form) and one pass:
+/// The PyTorch/cuDNN GRU's fused sequence kernels. <c>Gx = X·W_ihᵀ</c> for all steps in one GEMM (the biases
+/// <c>b_ih + [b_hr, b_hz, 0]</c> are added in the gate pass); per step one GEMM <c>Gh = h·W_hhᵀ</c> (all three blocks at once: the reason for this form) and one pass:
 /// <c>r = σ(Gx_r + Gh_r)</c>, <c>z = σ(Gx_z + Gh_z)</c>, <c>ĥ = Gh_n + b_hn</c>, <c>n = tanh(Gx_n + r⊙ĥ)</c>, <c>h' = n + z⊙(h − n)</c>.
 /// </summary>
 /// <remarks>
@@ -26,12 +26,12 @@ public sealed partial class CudnnGruCell<T> : IFusedCell<T>
 /// </remarks>
 internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int ForwardMode = 0, BackwardMode = 1;
+    private const int BackwardMode = 1;
     private T[] _gx = [];     // (T, B, 3H): x part; then r, z, n; then dGx
-    private T[] _gh = [];     // (B, 3H) forward scratch; (T, B, 3H) dGh in backward
+    private T[] _gh = [];     // (T, B, 3H): dGh in backward
     private T[] _hHat = [];   // (T, B, H) training, (1, B, H) inference: W_hn·h + b_hn
     private T[] _bias = [];   // (3H)
-    private PackedMatrix<T>? _whhT, _whh;
+    private PackedMatrix<T>? _whh;
 
     public override bool HasCellState => false;
 
@@ -39,7 +39,7 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
     {
         int h = Hidden, g3 = 3 * h, bh = Batch * h, tb = Steps * Batch;
         Ensure(ref _gx, tb * g3);
-        Ensure(ref _gh, (Training ? tb : Batch) * g3);
+        if (Training) Ensure(ref _gh, tb * g3);
         Ensure(ref _hHat, (Training ? Steps : 1) * bh);
         Ensure(ref _bias, g3);
         var bias = _bias.AsSpan(0, g3);
@@ -47,14 +47,8 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
         TensorPrimitives.Add(bias[..(2 * h)], cell.BiasHH.Value.Span[..(2 * h)], bias[..(2 * h)]);
         var gx = _gx.AsSpan(0, tb * g3);
         Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, gx, tb, g3, Input, transposeB: true);
-        for (int r = 0; r < tb; r++) TensorPrimitives.Add(gx.Slice(r * g3, g3), bias, gx.Slice(r * g3, g3));
-        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
-        var packed = Pack(ref _whhT, whh, h, h, g3, transpose: true);
-        for (int s = 0; s < Steps; s++)
-        {
-            StepProduct(Hs.AsSpan(s * bh, bh), h, packed, whh, h, true, _gh.AsSpan(0, Batch * g3), g3, Batch, g3, h, accumulate: false);
-            ForRows(ForwardMode, s);
-        }
+        PrepareRecurrent(cell.WeightHH.Value, 3);
+        for (int s = 0; s < Steps; s++) ForwardStep(s);
     }
 
     protected override void BackwardCore(scoped ref FusedBackwardArgs<T> args)
@@ -88,18 +82,19 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
             var hHat = _hHat.AsSpan((Training ? s : 0) * bh + b * h, h);
             var prev = Hs.AsSpan(s * bh + b * h, h);
             var next = Hs.AsSpan((s + 1) * bh + b * h, h);
-            if (mode == ForwardMode)
+            if (mode == ForwardRowsMode)
             {
                 if (!Valid(s, b))
                 {
                     prev.CopyTo(next);
                     continue;
                 }
-                var gh = _gh.AsSpan(b * g3, g3);
+                var bias = _bias.AsSpan(0, g3);
                 var lanes = new ForwardLanes
                 {
                     R = gx[..h], Z = gx.Slice(h, h), N = gx.Slice(2 * h, h), HHat = hHat, Next = next,
-                    GhR = gh[..h], GhZ = gh.Slice(h, h), GhN = gh.Slice(2 * h, h), Bhn = bhn, Prev = prev,
+                    GhR = RecurrentGate(b, 0), GhZ = RecurrentGate(b, 1), GhN = RecurrentGate(b, 2), Bhn = bhn, Prev = prev,
+                    BR = bias[..h], BZ = bias.Slice(h, h), BN = bias.Slice(2 * h, h),
                 };
                 ElementWise.Run<T, ForwardLanes>(ref lanes, h);
             }
@@ -127,14 +122,14 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
     private ref struct ForwardLanes : ILaneKernel
     {
         public Span<T> R, Z, N, HHat, Next;
-        public ReadOnlySpan<T> GhR, GhZ, GhN, Bhn, Prev;
+        public ReadOnlySpan<T> GhR, GhZ, GhN, Bhn, Prev, BR, BZ, BN;
 
         public void Vector(int j)
         {
-            var r = VectorMath.Sigmoid(Lanes.Load<T>(R, j) + Lanes.Load(GhR, j));
-            var z = VectorMath.Sigmoid(Lanes.Load<T>(Z, j) + Lanes.Load(GhZ, j));
+            var r = VectorMath.Sigmoid(Lanes.Load<T>(R, j) + Lanes.Load(GhR, j) + Lanes.Load(BR, j));
+            var z = VectorMath.Sigmoid(Lanes.Load<T>(Z, j) + Lanes.Load(GhZ, j) + Lanes.Load(BZ, j));
             var hHat = Lanes.Load(GhN, j) + Lanes.Load(Bhn, j);
-            var n = VectorMath.Tanh(Lanes.Load<T>(N, j) + r * hHat);
+            var n = VectorMath.Tanh(Lanes.Load<T>(N, j) + Lanes.Load(BN, j) + r * hHat);
             Lanes.Store(r, R, j);
             Lanes.Store(z, Z, j);
             Lanes.Store(n, N, j);
@@ -144,9 +139,9 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
 
         public void Scalar(int j)
         {
-            T r = VectorMath.Sigmoid(R[j] + GhR[j]), z = VectorMath.Sigmoid(Z[j] + GhZ[j]);
+            T r = VectorMath.Sigmoid(R[j] + GhR[j] + BR[j]), z = VectorMath.Sigmoid(Z[j] + GhZ[j] + BZ[j]);
             T hHat = GhN[j] + Bhn[j];
-            T n = VectorMath.Tanh(N[j] + r * hHat);
+            T n = VectorMath.Tanh(N[j] + BN[j] + r * hHat);
             (R[j], Z[j], N[j], HHat[j], Next[j]) = (r, z, n, hHat, n + z * (Prev[j] - n));
         }
     }

@@ -13,17 +13,17 @@ public sealed partial class ElmanCell<T> : IFusedCell<T>
 }
 
 /// <summary>
-/// The basic cell's fused sequence kernels: <c>A = X·W_hxᵀ + b_h</c> for all steps in one GEMM, then per step
-/// <c>A[s] += h[s]·W_hhᵀ</c> and <c>h[s+1] = φ(A[s])</c>. Backward per step: <c>dA = (dh + dy[s]) ⊙ φ'(h[s+1])</c> from
+/// The basic cell's fused sequence kernels: <c>A = X·W_hxᵀ</c> for all steps in one GEMM, then per step
+/// <c>A[s] += h[s]·W_hhᵀ</c> and <c>h[s+1] = φ(A[s] + b_h)</c>. Backward per step: <c>dA = (dh + dy[s]) ⊙ φ'(h[s+1])</c> from
 /// the saved output (tanh' = 1 − h², σ' = h(1 − h), relu' = [h &gt; 0]), <c>dh_prev = dA·W_hh</c>; then the weight
 /// gradients as one GEMM each over all steps.
 /// </summary>
 internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int ForwardMode = 0, BackwardMode = 1;
+    private const int BackwardMode = 1;
     private T[] _pre = [];   // (T, B, H): pre-activations, then their gradients
     private T[] _bias = [];  // (H): b_ih + b_hh
-    private PackedMatrix<T>? _whhT, _whh;
+    private PackedMatrix<T>? _whh;
 
     public override bool HasCellState => false;
 
@@ -35,14 +35,8 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
         TensorPrimitives.Add(cell.BiasIH.Value.Span, cell.BiasHH.Value.Span, _bias.AsSpan(0, h));
         var pre = _pre.AsSpan(0, tb * h);
         Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, pre, tb, h, Input, transposeB: true);
-        for (int r = 0; r < tb; r++) TensorPrimitives.Add(pre.Slice(r * h, h), _bias.AsSpan(0, h), pre.Slice(r * h, h));
-        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
-        var packed = Pack(ref _whhT, whh, h, h, h, transpose: true);
-        for (int s = 0; s < Steps; s++)
-        {
-            StepProduct(Hs.AsSpan(s * bh, bh), h, packed, whh, h, true, pre.Slice(s * bh, bh), h, Batch, h, h, accumulate: true);
-            ForRows(ForwardMode, s);
-        }
+        PrepareRecurrent(cell.WeightHH.Value, 1);
+        for (int s = 0; s < Steps; s++) ForwardStep(s);
     }
 
     protected override void BackwardCore(scoped ref FusedBackwardArgs<T> args)
@@ -80,10 +74,16 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
         {
             var pre = _pre.AsSpan((s * Batch + b) * h, h);
             var next = Hs.AsSpan((s + 1) * bh + b * h, h);
-            if (mode == ForwardMode)
+            if (mode == ForwardRowsMode)
             {
-                if (!Valid(s, b)) Hs.AsSpan(s * bh + b * h, h).CopyTo(next);
-                else if (phi == Activation.Tanh) TensorPrimitives.Tanh(pre, next);
+                if (!Valid(s, b))
+                {
+                    Hs.AsSpan(s * bh + b * h, h).CopyTo(next);
+                    continue;
+                }
+                TensorPrimitives.Add(pre, RecurrentGate(b, 0), pre);
+                TensorPrimitives.Add(pre, _bias.AsSpan(0, h), pre);
+                if (phi == Activation.Tanh) TensorPrimitives.Tanh(pre, next);
                 else if (phi == Activation.Sigmoid) TensorPrimitives.Sigmoid(pre, next);
                 else TensorPrimitives.Max(pre, T.Zero, next);
                 continue;

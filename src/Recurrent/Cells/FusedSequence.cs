@@ -30,6 +30,9 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     private bool _batchFirst;
     private bool _backwardPending;
     private int _rowMode, _rowStep, _rowChunks;
+    private PackedMatrix<T>? _recurrentPacked;
+    private Tensors.Tensor<T>? _recurrentWeight;
+    private int _gateCount;
 
     /// <summary>Sequences B, steps T, input features I, hidden units H of the current pass.</summary>
     protected int Batch, Steps, Input, Hidden;
@@ -206,6 +209,45 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
         if (packed is not null) Gemm.Multiply(a, lda, packed, c, ldc, m, false, T.One, accumulate ? T.One : T.Zero);
         else Gemm.Multiply(a, lda, b, ldb, c, ldc, m, n, k, false, transposeB, T.One, accumulate ? T.One : T.Zero);
     }
+
+    /// <summary>The step's recurrent product <c>h[s]·W_hhᵀ</c>, <c>(B, G·H)</c>: for each row, the G gate blocks of H.</summary>
+    protected T[] Recurrent = [];
+
+    /// <summary>
+    /// Prepares the per-step recurrent products with <paramref name="weight"/> (<c>W_hh</c>, G·H rows of H), packing it
+    /// once for all the steps of a sequence.
+    /// </summary>
+    /// <param name="weight">W_hh, <c>(G·H, H)</c>.</param>
+    /// <param name="gates">G, the gate blocks of W_hh.</param>
+    protected void PrepareRecurrent(Tensors.Tensor<T> weight, int gates)
+    {
+        _gateCount = gates;
+        _recurrentWeight = weight;
+        Ensure(ref Recurrent, Batch * gates * Hidden);
+        Pack(ref _recurrentPacked, weight.Span, Hidden, Hidden, gates * Hidden, transpose: true);
+    }
+
+    /// <summary>Row b's block of gate g in <see cref="Recurrent"/>: H values.</summary>
+    /// <param name="b">The row.</param>
+    /// <param name="g">The gate block.</param>
+    /// <returns>The recurrent pre-activations of that gate.</returns>
+    protected Span<T> RecurrentGate(int b, int g) => Recurrent.AsSpan((b * _gateCount + g) * Hidden, Hidden);
+
+    /// <summary>
+    /// Step s forward: the recurrent product into <see cref="Recurrent"/> (split over the cores by columns), then the gate
+    /// arithmetic (<see cref="Rows"/> in <see cref="ForwardRowsMode"/>, split over the cores by rows).
+    /// </summary>
+    /// <param name="s">The step in processing order.</param>
+    protected void ForwardStep(int s)
+    {
+        int h = Hidden, n = _gateCount * h;
+        StepProduct(Hs.AsSpan(s * Batch * h, Batch * h), h, PacksWeights ? _recurrentPacked : null, _recurrentWeight!.Span, h, true,
+            Recurrent.AsSpan(0, Batch * n), n, Batch, n, h, accumulate: false);
+        ForRows(ForwardRowsMode, s);
+    }
+
+    /// <summary>The mode <see cref="Rows"/> receives from <see cref="ForwardStep"/>.</summary>
+    protected const int ForwardRowsMode = 0;
 
     /// <summary>Adds every row of <paramref name="rows"/> (R × width, leading dimension <paramref name="ld"/>) into <paramref name="sums"/>.</summary>
     /// <param name="rows">The matrix.</param>

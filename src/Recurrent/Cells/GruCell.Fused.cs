@@ -14,8 +14,8 @@ public sealed partial class GruCell<T> : IFusedCell<T>
 /// <summary>
 /// The lecture GRU's fused sequence kernels. Because the reset gate multiplies h <em>before</em> the product with W_hn,
 /// each step needs two dependent GEMMs: <c>G[s]_{r,z} += h·W_{h,rz}ᵀ</c>, a pass <c>r, z = σ(·)</c>, <c>rh = r⊙h</c>, then
-/// <c>G[s]_n += rh·W_hnᵀ</c> and a pass <c>h̃ = tanh(·)</c>, <c>h' = h + z⊙(h̃ − h)</c>. All biases are folded into the input
-/// projection <c>G = X·W_ihᵀ + b_ih + b_hh</c>, computed for all steps in one GEMM.
+/// <c>G[s]_n += rh·W_hnᵀ</c> and a pass <c>h̃ = tanh(·)</c>, <c>h' = h + z⊙(h̃ − h)</c>. The input projection
+/// <c>G = X·W_ihᵀ</c> is computed for all steps in one GEMM; the biases <c>b_ih + b_hh</c> are added in the gate passes.
 /// </summary>
 /// <remarks>
 /// Backward per step, with <c>dh = dh_next + dy[s]</c>:
@@ -47,7 +47,6 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
         TensorPrimitives.Add(cell.BiasIH.Value.Span, cell.BiasHH.Value.Span, bias);
         var g = _g.AsSpan(0, tb * g3);
         Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, g, tb, g3, Input, transposeB: true);
-        for (int r = 0; r < tb; r++) TensorPrimitives.Add(g.Slice(r * g3, g3), bias, g.Slice(r * g3, g3));
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
         ReadOnlySpan<T> wrz = whh[..(2 * h * h)], wn = whh.Slice(2 * h * h, h * h);
         var packedRz = Pack(ref _wrzT, wrz, h, h, 2 * h, transpose: true);
@@ -106,7 +105,7 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
             {
                 case GatesMode:
                 {
-                    var lanes = new GatesLanes { R = g[..h], Z = g.Slice(h, h), RH = rh, Prev = prev };
+                    var lanes = new GatesLanes { R = g[..h], Z = g.Slice(h, h), RH = rh, Prev = prev, BR = _bias.AsSpan(0, h), BZ = _bias.AsSpan(h, h) };
                     ElementWise.Run<T, GatesLanes>(ref lanes, h);
                     break;
                 }
@@ -117,7 +116,7 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
                         prev.CopyTo(next);
                         break;
                     }
-                    var lanes = new CandidateLanes { N = g.Slice(2 * h, h), Z = g.Slice(h, h), Prev = prev, Next = next };
+                    var lanes = new CandidateLanes { N = g.Slice(2 * h, h), Z = g.Slice(h, h), Prev = prev, Next = next, BN = _bias.AsSpan(2 * h, h) };
                     ElementWise.Run<T, CandidateLanes>(ref lanes, h);
                     break;
                 }
@@ -153,20 +152,20 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
     private ref struct GatesLanes : ILaneKernel
     {
         public Span<T> R, Z, RH;
-        public ReadOnlySpan<T> Prev;
+        public ReadOnlySpan<T> Prev, BR, BZ;
 
         public void Vector(int j)
         {
-            var r = VectorMath.Sigmoid(Lanes.Load<T>(R, j));
+            var r = VectorMath.Sigmoid(Lanes.Load<T>(R, j) + Lanes.Load(BR, j));
             Lanes.Store(r, R, j);
-            Lanes.Store(VectorMath.Sigmoid(Lanes.Load<T>(Z, j)), Z, j);
+            Lanes.Store(VectorMath.Sigmoid(Lanes.Load<T>(Z, j) + Lanes.Load(BZ, j)), Z, j);
             Lanes.Store(r * Lanes.Load(Prev, j), RH, j);
         }
 
         public void Scalar(int j)
         {
-            T r = VectorMath.Sigmoid(R[j]);
-            (R[j], Z[j], RH[j]) = (r, VectorMath.Sigmoid(Z[j]), r * Prev[j]);
+            T r = VectorMath.Sigmoid(R[j] + BR[j]);
+            (R[j], Z[j], RH[j]) = (r, VectorMath.Sigmoid(Z[j] + BZ[j]), r * Prev[j]);
         }
     }
 
@@ -174,11 +173,11 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
     private ref struct CandidateLanes : ILaneKernel
     {
         public Span<T> N, Next;
-        public ReadOnlySpan<T> Z, Prev;
+        public ReadOnlySpan<T> Z, Prev, BN;
 
         public void Vector(int j)
         {
-            var n = VectorMath.Tanh(Lanes.Load<T>(N, j));
+            var n = VectorMath.Tanh(Lanes.Load<T>(N, j) + Lanes.Load(BN, j));
             var h = Lanes.Load(Prev, j);
             Lanes.Store(n, N, j);
             Lanes.Store(h + Lanes.Load(Z, j) * (n - h), Next, j);
@@ -186,7 +185,7 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
 
         public void Scalar(int j)
         {
-            T n = VectorMath.Tanh(N[j]);
+            T n = VectorMath.Tanh(N[j] + BN[j]);
             (N[j], Next[j]) = (n, Prev[j] + Z[j] * (n - Prev[j]));
         }
     }

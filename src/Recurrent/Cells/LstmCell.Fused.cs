@@ -12,8 +12,8 @@ public sealed partial class LstmCell<T> : IFusedCell<T>
 }
 
 /// <summary>
-/// The LSTM's fused sequence kernels. Per step s: <c>G[s] = X[s]·W_ihᵀ + b</c> (all steps in one GEMM beforehand),
-/// <c>G[s] += h[s]·W_hhᵀ</c> (one GEMM), then one pass over the gates computing
+/// The LSTM's fused sequence kernels. Per step s: <c>G[s] = X[s]·W_ihᵀ</c> (all steps in one GEMM beforehand),
+/// <c>G[s] += h[s]·W_hhᵀ</c> (one GEMM), then one pass over the gates adding <c>b = b_ih + b_hh</c> and computing
 /// <c>i, f, o = σ(·)</c>, <c>g = tanh(·)</c>, <c>c' = f⊙c + i⊙g</c>, <c>h' = o⊙tanh(c')</c>, with the activations written over
 /// their pre-activations (saved for backward).
 /// </summary>
@@ -30,13 +30,13 @@ public sealed partial class LstmCell<T> : IFusedCell<T>
 /// </remarks>
 internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int ForwardMode = 0, BackwardMode = 1;
+    private const int BackwardMode = 1;
     private T[] _gates = [];   // (T, B, 4H): pre-activations, then activations, then their gradients
     private T[] _cs = [];      // (T + 1, B, H) training, (2, B, H) inference: cell states
     private T[] _tanhC = [];   // (T, B, H) training, (1, B, H) inference
     private T[] _dc = [];      // (B, H)
     private T[] _bias = [];    // (4H): b_ih + b_hh
-    private PackedMatrix<T>? _whhT, _whh; // W_hhᵀ for the forward steps, W_hh for the backward steps
+    private PackedMatrix<T>? _whh;        // W_hh for the backward steps
 
     public override bool HasCellState => true;
 
@@ -53,16 +53,10 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
 
         var gates = _gates.AsSpan(0, tb * g4);
         Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, gates, tb, g4, Input, transposeB: true);
-        for (int r = 0; r < tb; r++) TensorPrimitives.Add(gates.Slice(r * g4, g4), _bias.AsSpan(0, g4), gates.Slice(r * g4, g4));
         args.C0.CopyTo(_cs);
 
-        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
-        var packed = Pack(ref _whhT, whh, Hidden, Hidden, g4, transpose: true);
-        for (int s = 0; s < Steps; s++)
-        {
-            StepProduct(Hs.AsSpan(s * bh, bh), Hidden, packed, whh, Hidden, true, gates.Slice(s * Batch * g4, Batch * g4), g4, Batch, g4, Hidden, accumulate: true);
-            ForRows(ForwardMode, s);
-        }
+        PrepareRecurrent(cell.WeightHH.Value, 4);
+        for (int s = 0; s < Steps; s++) ForwardStep(s);
         _cs.AsSpan(CSlot(Steps) * bh, bh).CopyTo(args.CN);
     }
 
@@ -100,59 +94,71 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
 
     protected override void Rows(int mode, int s, int r0, int r1)
     {
+        if (mode == ForwardRowsMode) ForwardRows(s, r0, r1);
+        else BackwardRows(s, r0, r1);
+    }
+
+    private void ForwardRows(int s, int r0, int r1)
+    {
+        int h = Hidden, g4 = 4 * h, bh = Batch * h;
+        var bias = _bias.AsSpan(0, g4);
+        for (int b = r0; b < r1; b++)
+        {
+            var cPrev = _cs.AsSpan(CSlot(s) * bh + b * h, h);
+            var c = _cs.AsSpan(CSlot(s + 1) * bh + b * h, h);
+            var next = Hs.AsSpan((s + 1) * bh + b * h, h);
+            if (!Valid(s, b))
+            {
+                Hs.AsSpan(s * bh + b * h, h).CopyTo(next);
+                cPrev.CopyTo(c);
+                continue;
+            }
+            var gate = _gates.AsSpan((s * Batch + b) * g4, g4);
+            var lanes = new ForwardLanes
+            {
+                I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
+                RI = RecurrentGate(b, 0), RF = RecurrentGate(b, 1), RG = RecurrentGate(b, 2), RO = RecurrentGate(b, 3),
+                BI = bias[..h], BF = bias.Slice(h, h), BG = bias.Slice(2 * h, h), BO = bias.Slice(3 * h, h),
+                CPrev = cPrev, C = c, TanhC = _tanhC.AsSpan((Training ? s : 0) * bh + b * h, h), H = next,
+            };
+            ElementWise.Run<T, ForwardLanes>(ref lanes, h);
+        }
+    }
+
+    private void BackwardRows(int s, int r0, int r1)
+    {
         int h = Hidden, g4 = 4 * h, bh = Batch * h;
         for (int b = r0; b < r1; b++)
         {
             var gate = _gates.AsSpan((s * Batch + b) * g4, g4);
             var cPrev = _cs.AsSpan(CSlot(s) * bh + b * h, h);
-            var c = _cs.AsSpan(CSlot(s + 1) * bh + b * h, h);
-            var tanhC = _tanhC.AsSpan((Training ? s : 0) * bh + b * h, h);
-            if (mode == ForwardMode)
+            var tanhC = _tanhC.AsSpan(s * bh + b * h, h);
+            if (!Valid(s, b))
             {
-                var next = Hs.AsSpan((s + 1) * bh + b * h, h);
-                if (!Valid(s, b))
-                {
-                    Hs.AsSpan(s * bh + b * h, h).CopyTo(next);
-                    cPrev.CopyTo(c);
-                    continue;
-                }
-                var lanes = new ForwardLanes
-                {
-                    I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
-                    CPrev = cPrev, C = c, TanhC = tanhC, H = next,
-                };
-                ElementWise.Run<T, ForwardLanes>(ref lanes, h);
+                gate.Clear(); // no gradient reaches the gates of a padded step; dh and dc pass through
+                continue;
             }
-            else
+            var lanes = new BackwardLanes
             {
-                var dc = _dc.AsSpan(b * h, h);
-                if (!Valid(s, b))
-                {
-                    gate.Clear(); // no gradient reaches the gates of a padded step; dh and dc pass through
-                    continue;
-                }
-                var lanes = new BackwardLanes
-                {
-                    I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
-                    CPrev = cPrev, TanhC = tanhC, DC = dc,
-                    DH = DH.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
-                };
-                ElementWise.Run<T, BackwardLanes>(ref lanes, h);
-            }
+                I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
+                CPrev = cPrev, TanhC = tanhC, DC = _dc.AsSpan(b * h, h),
+                DH = DH.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
+            };
+            ElementWise.Run<T, BackwardLanes>(ref lanes, h);
         }
     }
 
     private ref struct ForwardLanes : ILaneKernel
     {
         public Span<T> I, F, G, O, C, TanhC, H;
-        public ReadOnlySpan<T> CPrev;
+        public ReadOnlySpan<T> RI, RF, RG, RO, BI, BF, BG, BO, CPrev;
 
         public void Vector(int j)
         {
-            var i = VectorMath.Sigmoid(Lanes.Load<T>(I, j));
-            var f = VectorMath.Sigmoid(Lanes.Load<T>(F, j));
-            var g = VectorMath.Tanh(Lanes.Load<T>(G, j));
-            var o = VectorMath.Sigmoid(Lanes.Load<T>(O, j));
+            var i = VectorMath.Sigmoid(Lanes.Load<T>(I, j) + Lanes.Load(RI, j) + Lanes.Load(BI, j));
+            var f = VectorMath.Sigmoid(Lanes.Load<T>(F, j) + Lanes.Load(RF, j) + Lanes.Load(BF, j));
+            var g = VectorMath.Tanh(Lanes.Load<T>(G, j) + Lanes.Load(RG, j) + Lanes.Load(BG, j));
+            var o = VectorMath.Sigmoid(Lanes.Load<T>(O, j) + Lanes.Load(RO, j) + Lanes.Load(BO, j));
             var c = f * Lanes.Load(CPrev, j) + i * g;
             var tc = VectorMath.Tanh(c);
             Lanes.Store(i, I, j);
@@ -166,7 +172,8 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
 
         public void Scalar(int j)
         {
-            T i = VectorMath.Sigmoid(I[j]), f = VectorMath.Sigmoid(F[j]), g = VectorMath.Tanh(G[j]), o = VectorMath.Sigmoid(O[j]);
+            T i = VectorMath.Sigmoid(I[j] + RI[j] + BI[j]), f = VectorMath.Sigmoid(F[j] + RF[j] + BF[j]);
+            T g = VectorMath.Tanh(G[j] + RG[j] + BG[j]), o = VectorMath.Sigmoid(O[j] + RO[j] + BO[j]);
             T c = f * CPrev[j] + i * g, tc = VectorMath.Tanh(c);
             (I[j], F[j], G[j], O[j], C[j], TanhC[j], H[j]) = (i, f, g, o, c, tc, o * tc);
         }

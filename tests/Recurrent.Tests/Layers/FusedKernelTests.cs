@@ -1,5 +1,6 @@
 using Recurrent.Autodiff;
 using Recurrent.Cells;
+using Recurrent.Kernels;
 using Recurrent.Layers;
 using Recurrent.Tensors;
 
@@ -28,6 +29,7 @@ public class FusedKernelTests
             data.Add(kind, phi, 4, 6, 8, 33, 2, true, true, true);
             data.Add(kind, phi, 9, 4, 31, 8, 2, false, true, false);
             data.Add(kind, phi, 2, 7, 1, 17, 1, true, false, false);
+            data.Add(kind, phi, 32, 5, 7, 64, 2, true, true, true); // large enough for the gate passes to run on both cores
         }
         return data;
     }
@@ -94,6 +96,33 @@ public class FusedKernelTests
         for (int c = 0; c < initV.Length; c++) values.Add(("d initial " + layer.State[c].Name, initV[c].Grad!.ToArray()));
         foreach (var (name, p) in layer.NamedParameters()) values.Add(("d " + name, p.Grad!.ToArray()));
         return values;
+    }
+
+    [Theory]
+    [InlineData(CellKind.Lstm)]
+    [InlineData(CellKind.CudnnGru)]
+    [InlineData(CellKind.Elman)]
+    [InlineData(CellKind.Gru)]
+    public void OneThreadAndTwoGiveTheSameBits(CellKind kind)
+    {
+        // Two threads split each product by columns and each gate pass by rows; every element is still summed in
+        // the same order, so the results must not change by a single bit.
+        var layer = new RecurrentLayer<float>(kind, 12, 64, new Rng(8), new RecurrentLayerOptions { Layers = 2 });
+        var x = Tensor.Normal<float>(new Rng(9), 0, 1, 32, 6, 12);
+        var r = Tensor.Normal<float>(new Rng(10), 0, 1, 32, 6, 64);
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 1;
+            var one = Run(layer, true, x, layer.State.Select(s => new Tensor<float>(2, 32, s.Size)).ToArray(), [], r, []);
+            Parallelism.MaxThreads = 2;
+            var two = Run(layer, true, x, layer.State.Select(s => new Tensor<float>(2, 32, s.Size)).ToArray(), [], r, []);
+            for (int i = 0; i < one.Count; i++) Assert.True(one[i].Values.AsSpan().SequenceEqual(two[i].Values), $"{one[i].Name} differs between 1 and 2 threads");
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
     }
 
     [Fact]
