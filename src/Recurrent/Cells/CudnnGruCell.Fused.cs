@@ -26,11 +26,10 @@ public sealed partial class CudnnGruCell<T> : IFusedCell<T>
 /// </remarks>
 internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int BackwardMode = 1;
     private T[] _gx = [];     // (T, B, 3H): x part; then r, z, n; then dGx
     private T[] _gh = [];     // (T, B, 3H): dGh in backward
     private T[] _hHat = [];   // (T, B, H) training, (1, B, H) inference: W_hn·h + b_hn
-    private T[] _bias = [];   // (3H)
+    private T[] _bias = [];   // (3H): b_ih + [b_hr, b_hz, 0]
     private PackedMatrix<T>? _whh;
 
     public override bool HasCellState => false;
@@ -45,25 +44,18 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
         var bias = _bias.AsSpan(0, g3);
         cell.BiasIH.Value.Span.CopyTo(bias);
         TensorPrimitives.Add(bias[..(2 * h)], cell.BiasHH.Value.Span[..(2 * h)], bias[..(2 * h)]);
-        var gx = _gx.AsSpan(0, tb * g3);
-        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, gx, tb, g3, Input, transposeB: true);
+        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, _gx.AsSpan(0, tb * g3), tb, g3, Input, transposeB: true);
         PrepareRecurrent(cell.WeightHH.Value, 3);
-        for (int s = 0; s < Steps; s++) ForwardStep(s);
+        RunRecurrence(ForwardMode);
     }
 
     protected override void BackwardCore(scoped ref FusedBackwardArgs<T> args)
     {
-        int h = Hidden, g3 = 3 * h, bh = Batch * h, tb = Steps * Batch;
+        int h = Hidden, g3 = 3 * h, tb = Steps * Batch;
+        Pack(ref _whh, cell.WeightHH.Value.Span, h, g3, h, transpose: false);
+        RunRecurrence(BackwardMode);
         var dGx = _gx.AsSpan(0, tb * g3);
         var dGh = _gh.AsSpan(0, tb * g3);
-        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
-        var packed = Pack(ref _whh, whh, h, g3, h, transpose: false);
-        for (int s = Steps - 1; s >= 0; s--)
-        {
-            ForRows(BackwardMode, s);
-            StepProduct(dGh.Slice(s * Batch * g3, Batch * g3), g3, packed, whh, h, false, DHNext.AsSpan(0, bh), h, Batch, h, g3, accumulate: true);
-            (DH, DHNext) = (DHNext, DH);
-        }
         var x = X.AsSpan(0, tb * Input);
         if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dGx, x, cell.WeightIH.GradForAccumulation().Span, g3, Input, tb, transposeA: true, accumulate: true);
         if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dGh, Hs.AsSpan(0, tb * h), cell.WeightHH.GradForAccumulation().Span, g3, h, tb, transposeA: true, accumulate: true);
@@ -72,51 +64,70 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dGx, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g3);
     }
 
-    protected override void Rows(int mode, int s, int r0, int r1)
+    protected override void Recurrence(int mode, int r0, int r1)
+    {
+        int h = Hidden, g3 = 3 * h, rows = r1 - r0;
+        if (mode == ForwardMode)
+        {
+            for (int s = 0; s < Steps; s++)
+            {
+                RecurrentProduct(s, r0, r1);
+                for (int b = r0; b < r1; b++) ForwardRow(s, b);
+            }
+            return;
+        }
+        T[] dh = DH, dhNext = DHNext;
+        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        for (int s = Steps - 1; s >= 0; s--)
+        {
+            for (int b = r0; b < r1; b++) BackwardRow(s, b, dh, dhNext);
+            StepProduct(_gh.AsSpan((s * Batch + r0) * g3, rows * g3), g3, PacksWeights ? _whh : null, whh, h, false,
+                dhNext.AsSpan(r0 * h, rows * h), h, rows, h, g3, accumulate: true);
+            (dh, dhNext) = (dhNext, dh);
+        }
+    }
+
+    private void ForwardRow(int s, int b)
     {
         int h = Hidden, g3 = 3 * h, bh = Batch * h;
-        ReadOnlySpan<T> bhn = cell.BiasHH.Value.Span.Slice(2 * h, h);
-        for (int b = r0; b < r1; b++)
+        var prev = Hs.AsSpan(s * bh + b * h, h);
+        var next = Hs.AsSpan((s + 1) * bh + b * h, h);
+        if (!Valid(s, b))
         {
-            var gx = _gx.AsSpan((s * Batch + b) * g3, g3);
-            var hHat = _hHat.AsSpan((Training ? s : 0) * bh + b * h, h);
-            var prev = Hs.AsSpan(s * bh + b * h, h);
-            var next = Hs.AsSpan((s + 1) * bh + b * h, h);
-            if (mode == ForwardRowsMode)
-            {
-                if (!Valid(s, b))
-                {
-                    prev.CopyTo(next);
-                    continue;
-                }
-                var bias = _bias.AsSpan(0, g3);
-                var lanes = new ForwardLanes
-                {
-                    R = gx[..h], Z = gx.Slice(h, h), N = gx.Slice(2 * h, h), HHat = hHat, Next = next,
-                    GhR = RecurrentGate(b, 0), GhZ = RecurrentGate(b, 1), GhN = RecurrentGate(b, 2), Bhn = bhn, Prev = prev,
-                    BR = bias[..h], BZ = bias.Slice(h, h), BN = bias.Slice(2 * h, h),
-                };
-                ElementWise.Run<T, ForwardLanes>(ref lanes, h);
-            }
-            else
-            {
-                var dgh = _gh.AsSpan((s * Batch + b) * g3, g3);
-                var direct = DHNext.AsSpan(b * h, h);
-                if (!Valid(s, b))
-                {
-                    gx.Clear();
-                    dgh.Clear();
-                    DH.AsSpan(b * h, h).CopyTo(direct);
-                    continue;
-                }
-                var lanes = new BackwardLanes
-                {
-                    R = gx[..h], Z = gx.Slice(h, h), N = gx.Slice(2 * h, h), DHHat = dgh.Slice(2 * h, h), DR = dgh[..h], DZ = dgh.Slice(h, h),
-                    Direct = direct, HHat = hHat, Prev = prev, DH = DH.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
-                };
-                ElementWise.Run<T, BackwardLanes>(ref lanes, h);
-            }
+            prev.CopyTo(next);
+            return;
         }
+        var gx = _gx.AsSpan((s * Batch + b) * g3, g3);
+        var bias = _bias.AsSpan(0, g3);
+        var lanes = new ForwardLanes
+        {
+            R = gx[..h], Z = gx.Slice(h, h), N = gx.Slice(2 * h, h), HHat = _hHat.AsSpan((Training ? s : 0) * bh + b * h, h), Next = next,
+            GhR = RecurrentGate(b, 0), GhZ = RecurrentGate(b, 1), GhN = RecurrentGate(b, 2), Bhn = cell.BiasHH.Value.Span.Slice(2 * h, h), Prev = prev,
+            BR = bias[..h], BZ = bias.Slice(h, h), BN = bias.Slice(2 * h, h),
+        };
+        ElementWise.Run<T, ForwardLanes>(ref lanes, h);
+    }
+
+    private void BackwardRow(int s, int b, T[] dh, T[] dhNext)
+    {
+        int h = Hidden, g3 = 3 * h, bh = Batch * h;
+        var gx = _gx.AsSpan((s * Batch + b) * g3, g3);
+        var dgh = _gh.AsSpan((s * Batch + b) * g3, g3);
+        var direct = dhNext.AsSpan(b * h, h);
+        if (!Valid(s, b))
+        {
+            gx.Clear();
+            dgh.Clear();
+            dh.AsSpan(b * h, h).CopyTo(direct); // a padded step passes dh through
+            return;
+        }
+        var lanes = new BackwardLanes
+        {
+            R = gx[..h], Z = gx.Slice(h, h), N = gx.Slice(2 * h, h), DHHat = dgh.Slice(2 * h, h), DR = dgh[..h], DZ = dgh.Slice(h, h),
+            Direct = direct, HHat = _hHat.AsSpan(s * bh + b * h, h), Prev = Hs.AsSpan(s * bh + b * h, h),
+            DH = dh.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
+        };
+        ElementWise.Run<T, BackwardLanes>(ref lanes, h);
     }
 
     private ref struct ForwardLanes : ILaneKernel

@@ -20,8 +20,7 @@ public sealed partial class ElmanCell<T> : IFusedCell<T>
 /// </summary>
 internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int BackwardMode = 1;
-    private T[] _pre = [];   // (T, B, H): pre-activations, then their gradients
+    private T[] _pre = [];   // (T, B, H): input projections, then pre-activations, then their gradients
     private T[] _bias = [];  // (H): b_ih + b_hh
     private PackedMatrix<T>? _whh;
 
@@ -29,35 +28,21 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
 
     protected override void ForwardCore(scoped ref FusedForwardArgs<T> args)
     {
-        int h = Hidden, bh = Batch * h, tb = Steps * Batch;
+        int h = Hidden, tb = Steps * Batch;
         Ensure(ref _pre, tb * h);
         Ensure(ref _bias, h);
         TensorPrimitives.Add(cell.BiasIH.Value.Span, cell.BiasHH.Value.Span, _bias.AsSpan(0, h));
-        var pre = _pre.AsSpan(0, tb * h);
-        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, pre, tb, h, Input, transposeB: true);
+        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, _pre.AsSpan(0, tb * h), tb, h, Input, transposeB: true);
         PrepareRecurrent(cell.WeightHH.Value, 1);
-        for (int s = 0; s < Steps; s++) ForwardStep(s);
+        RunRecurrence(ForwardMode);
     }
 
     protected override void BackwardCore(scoped ref FusedBackwardArgs<T> args)
     {
-        int h = Hidden, bh = Batch * h, tb = Steps * Batch;
+        int h = Hidden, tb = Steps * Batch;
+        Pack(ref _whh, cell.WeightHH.Value.Span, h, h, h, transpose: false);
+        RunRecurrence(BackwardMode);
         var dPre = _pre.AsSpan(0, tb * h);
-        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
-        var packed = Pack(ref _whh, whh, h, h, h, transpose: false);
-        for (int s = Steps - 1; s >= 0; s--)
-        {
-            ForRows(BackwardMode, s);
-            StepProduct(dPre.Slice(s * bh, bh), h, packed, whh, h, false, DHNext.AsSpan(0, bh), h, Batch, h, h, accumulate: false);
-            if (AnyPadded(s))
-            {
-                for (int b = 0; b < Batch; b++)
-                {
-                    if (!Valid(s, b)) DH.AsSpan(b * h, h).CopyTo(DHNext.AsSpan(b * h, h));
-                }
-            }
-            (DH, DHNext) = (DHNext, DH);
-        }
         var x = X.AsSpan(0, tb * Input);
         if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dPre, x, cell.WeightIH.GradForAccumulation().Span, h, Input, tb, transposeA: true, accumulate: true);
         if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dPre, Hs.AsSpan(0, tb * h), cell.WeightHH.GradForAccumulation().Span, h, h, tb, transposeA: true, accumulate: true);
@@ -66,35 +51,58 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dPre, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, h);
     }
 
-    protected override void Rows(int mode, int s, int r0, int r1)
+    protected override void Recurrence(int mode, int r0, int r1)
     {
-        int h = Hidden, bh = Batch * h;
+        int h = Hidden, bh = Batch * h, rows = r1 - r0;
         var phi = cell.Nonlinearity;
-        for (int b = r0; b < r1; b++)
+        if (mode == ForwardMode)
         {
-            var pre = _pre.AsSpan((s * Batch + b) * h, h);
-            var next = Hs.AsSpan((s + 1) * bh + b * h, h);
-            if (mode == ForwardRowsMode)
+            for (int s = 0; s < Steps; s++)
             {
+                RecurrentProduct(s, r0, r1);
+                for (int b = r0; b < r1; b++)
+                {
+                    var next = Hs.AsSpan((s + 1) * bh + b * h, h);
+                    if (!Valid(s, b))
+                    {
+                        Hs.AsSpan(s * bh + b * h, h).CopyTo(next);
+                        continue;
+                    }
+                    var pre = _pre.AsSpan((s * Batch + b) * h, h);
+                    TensorPrimitives.Add(pre, RecurrentGate(b, 0), pre);
+                    TensorPrimitives.Add(pre, _bias.AsSpan(0, h), pre);
+                    if (phi == Activation.Tanh) TensorPrimitives.Tanh(pre, next);
+                    else if (phi == Activation.Sigmoid) TensorPrimitives.Sigmoid(pre, next);
+                    else TensorPrimitives.Max(pre, T.Zero, next);
+                }
+            }
+            return;
+        }
+        T[] dh = DH, dhNext = DHNext;
+        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        for (int s = Steps - 1; s >= 0; s--)
+        {
+            for (int b = r0; b < r1; b++)
+            {
+                var dPre = _pre.AsSpan((s * Batch + b) * h, h);
                 if (!Valid(s, b))
                 {
-                    Hs.AsSpan(s * bh + b * h, h).CopyTo(next);
+                    dPre.Clear();
                     continue;
                 }
-                TensorPrimitives.Add(pre, RecurrentGate(b, 0), pre);
-                TensorPrimitives.Add(pre, _bias.AsSpan(0, h), pre);
-                if (phi == Activation.Tanh) TensorPrimitives.Tanh(pre, next);
-                else if (phi == Activation.Sigmoid) TensorPrimitives.Sigmoid(pre, next);
-                else TensorPrimitives.Max(pre, T.Zero, next);
-                continue;
+                var lanes = new BackwardLanes
+                {
+                    DPre = dPre, H = Hs.AsSpan((s + 1) * bh + b * h, h), DH = dh.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h), Phi = phi,
+                };
+                ElementWise.Run<T, BackwardLanes>(ref lanes, h);
             }
-            if (!Valid(s, b))
+            StepProduct(_pre.AsSpan((s * Batch + r0) * h, rows * h), h, PacksWeights ? _whh : null, whh, h, false,
+                dhNext.AsSpan(r0 * h, rows * h), h, rows, h, h, accumulate: false);
+            for (int b = r0; b < r1; b++)
             {
-                pre.Clear();
-                continue;
+                if (!Valid(s, b)) dh.AsSpan(b * h, h).CopyTo(dhNext.AsSpan(b * h, h));
             }
-            var lanes = new BackwardLanes { DPre = pre, H = next, DH = DH.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h), Phi = phi };
-            ElementWise.Run<T, BackwardLanes>(ref lanes, h);
+            (dh, dhNext) = (dhNext, dh);
         }
     }
 

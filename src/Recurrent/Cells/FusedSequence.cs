@@ -13,7 +13,9 @@ namespace Recurrent.Cells;
 /// A fused forward computes the input projection of all T steps with one GEMM, then one recurrent GEMM and one
 /// vectorised gate pass per step; it saves only the activations its backward needs. The backward runs the steps in
 /// reverse, one GEMM and one gate pass per step, then accumulates the weight gradients with one large GEMM each
-/// over all steps. Both are checked against the cells' reference <see cref="IRecurrentCell{T}.Step"/> by the tests.
+/// over all steps. The steps themselves are split over the cores by batch rows (<see cref="RunRecurrence"/>): each
+/// core advances its own sequences through all T steps, sharing the packed weights, with no hand-off between steps.
+/// Both passes are checked against the cells' reference <see cref="IRecurrentCell{T}.Step"/> by the tests.
 /// </para>
 /// <para>
 /// Internally every sequence is time-major and in <em>processing order</em> s (s = t forward, s = T−1−t in reverse),
@@ -29,7 +31,7 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     private bool _hasLengths;
     private bool _batchFirst;
     private bool _backwardPending;
-    private int _rowMode, _rowStep, _rowChunks;
+    private int _rangeMode, _ranges;
     private PackedMatrix<T>? _recurrentPacked;
     private Tensors.Tensor<T>? _recurrentWeight;
     private int _gateCount;
@@ -96,50 +98,60 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     /// <param name="args">The call's arguments (for <c>DCN</c>/<c>DC0</c>).</param>
     protected abstract void BackwardCore(scoped ref FusedBackwardArgs<T> args);
 
-    /// <summary>The gate arithmetic of step <paramref name="s"/> on rows <c>[r0, r1)</c>; mode 0 forward, 1 backward (cells may use more).</summary>
-    /// <param name="mode">Which pass.</param>
-    /// <param name="s">The step in processing order.</param>
+    /// <summary>The mode of <see cref="Recurrence"/> that runs the steps forward.</summary>
+    protected const int ForwardMode = 0;
+
+    /// <summary>The mode of <see cref="Recurrence"/> that runs the steps backward.</summary>
+    protected const int BackwardMode = 1;
+
+    /// <summary>
+    /// All T steps, forward or backward, for rows <c>[r0, r1)</c> of the batch. Rows are independent sequences, so
+    /// <see cref="RunRecurrence"/> gives each core its own rows for the whole sequence: no core waits for another
+    /// between steps. Backward passes swap their own references to <see cref="DH"/> and <see cref="DHNext"/>.
+    /// </summary>
+    /// <param name="mode"><see cref="ForwardMode"/> or <see cref="BackwardMode"/>.</param>
     /// <param name="r0">First row.</param>
     /// <param name="r1">End of the rows.</param>
-    protected abstract void Rows(int mode, int s, int r0, int r1);
+    protected abstract void Recurrence(int mode, int r0, int r1);
 
-    /// <summary>Runs <see cref="Rows"/> over all B rows, split over the cores when the step is large enough to pay for it.</summary>
-    /// <param name="mode">Which pass.</param>
-    /// <param name="s">The step.</param>
-    protected void ForRows(int mode, int s)
+    /// <summary>
+    /// Runs <see cref="Recurrence"/> over the whole batch: in ranges of whole micro-kernel row tiles claimed by the
+    /// cores (a core slowed by another process leaves its next range to the other), or, for a batch too small to
+    /// split, in one range whose products are split over the cores instead.
+    /// </summary>
+    /// <param name="mode"><see cref="ForwardMode"/> or <see cref="BackwardMode"/>.</param>
+    protected void RunRecurrence(int mode)
     {
-        int chunks = Math.Min(Parallelism.MaxThreads, Batch);
-        if (chunks <= 1 || Batch * Hidden < 4096)
+        int threads = Parallelism.MaxThreads;
+        int ranges = threads > 1 && Batch >= 2 * RowTile ? Math.Min(2 * threads, Batch / RowTile) : 1;
+        if (ranges <= 1)
         {
-            Rows(mode, s, 0, Batch);
-            return;
+            Recurrence(mode, 0, Batch);
         }
-        (_rowMode, _rowStep, _rowChunks) = (mode, s, chunks);
-        Parallelism.For(chunks, this);
+        else
+        {
+            (_rangeMode, _ranges) = (mode, ranges);
+            Parallelism.For(ranges, this);
+        }
+        if (mode == BackwardMode && Steps % 2 == 1) (DH, DHNext) = (DHNext, DH); // every range swapped T times
     }
+
+    /// <summary>Rows per range are multiples of this, the tallest micro-kernel tile, so no range pads its products.</summary>
+    private const int RowTile = 8;
 
     void IParallelTask.Run(int index)
     {
-        int r0 = Batch * index / _rowChunks, r1 = Batch * (index + 1) / _rowChunks;
-        if (r1 > r0) Rows(_rowMode, _rowStep, r0, r1);
+        int r0 = RangeStart(index), r1 = RangeStart(index + 1);
+        if (r1 > r0) Recurrence(_rangeMode, r0, r1);
     }
+
+    private int RangeStart(int index) => index >= _ranges ? Batch : Batch * index / _ranges / RowTile * RowTile;
 
     /// <summary>Whether row b takes part in step s (false on its padded steps).</summary>
     /// <param name="s">The step in processing order.</param>
     /// <param name="b">The row.</param>
     /// <returns>True when the step is within the sequence.</returns>
     protected bool Valid(int s, int b) => !_hasLengths || (Reverse ? Steps - 1 - s : s) < _lengths[b];
-
-    /// <summary>Whether any row is padded at step s.</summary>
-    /// <param name="s">The step in processing order.</param>
-    /// <returns>True when at least one row skips the step.</returns>
-    protected bool AnyPadded(int s)
-    {
-        if (!_hasLengths) return false;
-        int t = Reverse ? Steps - 1 - s : s;
-        for (int b = 0; b < Batch; b++) if (t >= _lengths[b]) return true;
-        return false;
-    }
 
     /// <summary>Grows <paramref name="buffer"/> to at least <paramref name="length"/> elements (never shrinks it).</summary>
     /// <param name="buffer">The buffer.</param>
@@ -233,21 +245,16 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     /// <returns>The recurrent pre-activations of that gate.</returns>
     protected Span<T> RecurrentGate(int b, int g) => Recurrent.AsSpan((b * _gateCount + g) * Hidden, Hidden);
 
-    /// <summary>
-    /// Step s forward: the recurrent product into <see cref="Recurrent"/> (split over the cores by columns), then the gate
-    /// arithmetic (<see cref="Rows"/> in <see cref="ForwardRowsMode"/>, split over the cores by rows).
-    /// </summary>
+    /// <summary>The recurrent product of step s for rows <c>[r0, r1)</c>: <c>Recurrent[r] = h[s][r]·W_hhᵀ</c>.</summary>
     /// <param name="s">The step in processing order.</param>
-    protected void ForwardStep(int s)
+    /// <param name="r0">First row.</param>
+    /// <param name="r1">End of the rows.</param>
+    protected void RecurrentProduct(int s, int r0, int r1)
     {
-        int h = Hidden, n = _gateCount * h;
-        StepProduct(Hs.AsSpan(s * Batch * h, Batch * h), h, PacksWeights ? _recurrentPacked : null, _recurrentWeight!.Span, h, true,
-            Recurrent.AsSpan(0, Batch * n), n, Batch, n, h, accumulate: false);
-        ForRows(ForwardRowsMode, s);
+        int h = Hidden, n = _gateCount * h, rows = r1 - r0;
+        StepProduct(Hs.AsSpan((s * Batch + r0) * h, rows * h), h, PacksWeights ? _recurrentPacked : null, _recurrentWeight!.Span, h, true,
+            Recurrent.AsSpan(r0 * n, rows * n), n, rows, n, h, accumulate: false);
     }
-
-    /// <summary>The mode <see cref="Rows"/> receives from <see cref="ForwardStep"/>.</summary>
-    protected const int ForwardRowsMode = 0;
 
     /// <summary>Adds every row of <paramref name="rows"/> (R × width, leading dimension <paramref name="ld"/>) into <paramref name="sums"/>.</summary>
     /// <param name="rows">The matrix.</param>

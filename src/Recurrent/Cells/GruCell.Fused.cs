@@ -27,11 +27,10 @@ public sealed partial class GruCell<T> : IFusedCell<T>
 /// </remarks>
 internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int GatesMode = 0, GatesBackMode = 1, CandidateMode = 2, CandidateBackMode = 3;
-    private T[] _g = [];      // (T, B, 3H): pre-activations, then r, z, h̃, then their gradients
+    private T[] _g = [];      // (T, B, 3H): input projections, then r, z, h̃, then their gradients
     private T[] _rh = [];     // (T, B, H) training, (1, B, H) inference: r ⊙ h
     private T[] _drh = [];    // (B, H)
-    private T[] _bias = [];   // (3H)
+    private T[] _bias = [];   // (3H): b_ih + b_hh
     private PackedMatrix<T>? _wrzT, _wnT, _wrz, _wn; // forward W_{h,rz}ᵀ and W_hnᵀ; backward W_{h,rz} and W_hn
 
     public override bool HasCellState => false;
@@ -43,41 +42,22 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
         Ensure(ref _rh, (Training ? Steps : 1) * bh);
         Ensure(ref _bias, g3);
         Ensure(ref _drh, bh);
-        var bias = _bias.AsSpan(0, g3);
-        TensorPrimitives.Add(cell.BiasIH.Value.Span, cell.BiasHH.Value.Span, bias);
-        var g = _g.AsSpan(0, tb * g3);
-        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, g, tb, g3, Input, transposeB: true);
+        TensorPrimitives.Add(cell.BiasIH.Value.Span, cell.BiasHH.Value.Span, _bias.AsSpan(0, g3));
+        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, _g.AsSpan(0, tb * g3), tb, g3, Input, transposeB: true);
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
-        ReadOnlySpan<T> wrz = whh[..(2 * h * h)], wn = whh.Slice(2 * h * h, h * h);
-        var packedRz = Pack(ref _wrzT, wrz, h, h, 2 * h, transpose: true);
-        var packedN = Pack(ref _wnT, wn, h, h, h, transpose: true);
-        for (int s = 0; s < Steps; s++)
-        {
-            var gs = g.Slice(s * Batch * g3, Batch * g3);
-            StepProduct(Hs.AsSpan(s * bh, bh), h, packedRz, wrz, h, true, gs, g3, Batch, 2 * h, h, accumulate: true);
-            ForRows(GatesMode, s);
-            StepProduct(_rh.AsSpan((Training ? s : 0) * bh, bh), h, packedN, wn, h, true, gs[(2 * h)..], g3, Batch, h, h, accumulate: true);
-            ForRows(CandidateMode, s);
-        }
+        Pack(ref _wrzT, whh[..(2 * h * h)], h, h, 2 * h, transpose: true);
+        Pack(ref _wnT, whh.Slice(2 * h * h, h * h), h, h, h, transpose: true);
+        RunRecurrence(ForwardMode);
     }
 
     protected override void BackwardCore(scoped ref FusedBackwardArgs<T> args)
     {
-        int h = Hidden, g3 = 3 * h, bh = Batch * h, tb = Steps * Batch;
-        var dG = _g.AsSpan(0, tb * g3);
+        int h = Hidden, g3 = 3 * h, tb = Steps * Batch;
         ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
-        ReadOnlySpan<T> wrz = whh[..(2 * h * h)], wn = whh.Slice(2 * h * h, h * h);
-        var packedRz = Pack(ref _wrz, wrz, h, 2 * h, h, transpose: false);
-        var packedN = Pack(ref _wn, wn, h, h, h, transpose: false);
-        for (int s = Steps - 1; s >= 0; s--)
-        {
-            var gs = dG.Slice(s * Batch * g3, Batch * g3);
-            ForRows(CandidateBackMode, s);
-            StepProduct(gs[(2 * h)..], g3, packedN, wn, h, false, _drh.AsSpan(0, bh), h, Batch, h, h, accumulate: false);
-            ForRows(GatesBackMode, s);
-            StepProduct(gs, g3, packedRz, wrz, h, false, DHNext.AsSpan(0, bh), h, Batch, h, 2 * h, accumulate: true);
-            (DH, DHNext) = (DHNext, DH);
-        }
+        Pack(ref _wrz, whh[..(2 * h * h)], h, 2 * h, h, transpose: false);
+        Pack(ref _wn, whh.Slice(2 * h * h, h * h), h, h, h, transpose: false);
+        RunRecurrence(BackwardMode);
+        var dG = _g.AsSpan(0, tb * g3);
         var x = X.AsSpan(0, tb * Input);
         if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dG, x, cell.WeightIH.GradForAccumulation().Span, g3, Input, tb, transposeA: true, accumulate: true);
         if (cell.WeightHH.RequiresGrad)
@@ -91,61 +71,89 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dG, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g3);
     }
 
-    protected override void Rows(int mode, int s, int r0, int r1)
+    protected override void Recurrence(int mode, int r0, int r1)
+    {
+        int h = Hidden, g3 = 3 * h, bh = Batch * h, rows = r1 - r0;
+        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        ReadOnlySpan<T> wrz = whh[..(2 * h * h)], wn = whh.Slice(2 * h * h, h * h);
+        if (mode == ForwardMode)
+        {
+            for (int s = 0; s < Steps; s++)
+            {
+                var gs = _g.AsSpan((s * Batch + r0) * g3, rows * g3);
+                StepProduct(Hs.AsSpan(s * bh + r0 * h, rows * h), h, PacksWeights ? _wrzT : null, wrz, h, true, gs, g3, rows, 2 * h, h, accumulate: true);
+                for (int b = r0; b < r1; b++) GatesRow(s, b);
+                var rh = _rh.AsSpan((Training ? s : 0) * bh + r0 * h, rows * h);
+                StepProduct(rh, h, PacksWeights ? _wnT : null, wn, h, true, gs[(2 * h)..], g3, rows, h, h, accumulate: true);
+                for (int b = r0; b < r1; b++) CandidateRow(s, b);
+            }
+            return;
+        }
+        T[] dh = DH, dhNext = DHNext;
+        for (int s = Steps - 1; s >= 0; s--)
+        {
+            var gs = _g.AsSpan((s * Batch + r0) * g3, rows * g3);
+            for (int b = r0; b < r1; b++) CandidateBackRow(s, b, dh, dhNext);
+            StepProduct(gs[(2 * h)..], g3, PacksWeights ? _wn : null, wn, h, false, _drh.AsSpan(r0 * h, rows * h), h, rows, h, h, accumulate: false);
+            for (int b = r0; b < r1; b++) GatesBackRow(s, b, dhNext);
+            StepProduct(gs, g3, PacksWeights ? _wrz : null, wrz, h, false, dhNext.AsSpan(r0 * h, rows * h), h, rows, h, 2 * h, accumulate: true);
+            (dh, dhNext) = (dhNext, dh);
+        }
+    }
+
+    private void GatesRow(int s, int b)
     {
         int h = Hidden, g3 = 3 * h, bh = Batch * h;
-        for (int b = r0; b < r1; b++)
+        var g = _g.AsSpan((s * Batch + b) * g3, g3);
+        var lanes = new GatesLanes
         {
-            var g = _g.AsSpan((s * Batch + b) * g3, g3);
-            var rh = _rh.AsSpan((Training ? s : 0) * bh + b * h, h);
-            var prev = Hs.AsSpan(s * bh + b * h, h);
-            var next = Hs.AsSpan((s + 1) * bh + b * h, h);
-            bool valid = Valid(s, b);
-            switch (mode)
-            {
-                case GatesMode:
-                {
-                    var lanes = new GatesLanes { R = g[..h], Z = g.Slice(h, h), RH = rh, Prev = prev, BR = _bias.AsSpan(0, h), BZ = _bias.AsSpan(h, h) };
-                    ElementWise.Run<T, GatesLanes>(ref lanes, h);
-                    break;
-                }
-                case CandidateMode:
-                {
-                    if (!valid)
-                    {
-                        prev.CopyTo(next);
-                        break;
-                    }
-                    var lanes = new CandidateLanes { N = g.Slice(2 * h, h), Z = g.Slice(h, h), Prev = prev, Next = next, BN = _bias.AsSpan(2 * h, h) };
-                    ElementWise.Run<T, CandidateLanes>(ref lanes, h);
-                    break;
-                }
-                case CandidateBackMode:
-                {
-                    var direct = DHNext.AsSpan(b * h, h);
-                    if (!valid)
-                    {
-                        g.Clear();
-                        DH.AsSpan(b * h, h).CopyTo(direct);
-                        break;
-                    }
-                    var lanes = new CandidateBackLanes
-                    {
-                        N = g.Slice(2 * h, h), Z = g.Slice(h, h), Direct = direct, Prev = prev,
-                        DH = DH.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
-                    };
-                    ElementWise.Run<T, CandidateBackLanes>(ref lanes, h);
-                    break;
-                }
-                default:
-                {
-                    if (!valid) break;
-                    var lanes = new GatesBackLanes { R = g[..h], Direct = DHNext.AsSpan(b * h, h), DRH = _drh.AsSpan(b * h, h), Prev = prev };
-                    ElementWise.Run<T, GatesBackLanes>(ref lanes, h);
-                    break;
-                }
-            }
+            R = g[..h], Z = g.Slice(h, h), RH = _rh.AsSpan((Training ? s : 0) * bh + b * h, h), Prev = Hs.AsSpan(s * bh + b * h, h),
+            BR = _bias.AsSpan(0, h), BZ = _bias.AsSpan(h, h),
+        };
+        ElementWise.Run<T, GatesLanes>(ref lanes, h);
+    }
+
+    private void CandidateRow(int s, int b)
+    {
+        int h = Hidden, g3 = 3 * h, bh = Batch * h;
+        var prev = Hs.AsSpan(s * bh + b * h, h);
+        var next = Hs.AsSpan((s + 1) * bh + b * h, h);
+        if (!Valid(s, b))
+        {
+            prev.CopyTo(next);
+            return;
         }
+        var g = _g.AsSpan((s * Batch + b) * g3, g3);
+        var lanes = new CandidateLanes { N = g.Slice(2 * h, h), Z = g.Slice(h, h), Prev = prev, Next = next, BN = _bias.AsSpan(2 * h, h) };
+        ElementWise.Run<T, CandidateLanes>(ref lanes, h);
+    }
+
+    private void CandidateBackRow(int s, int b, T[] dh, T[] dhNext)
+    {
+        int h = Hidden, g3 = 3 * h, bh = Batch * h;
+        var g = _g.AsSpan((s * Batch + b) * g3, g3);
+        var direct = dhNext.AsSpan(b * h, h);
+        if (!Valid(s, b))
+        {
+            g.Clear();
+            dh.AsSpan(b * h, h).CopyTo(direct); // a padded step passes dh through
+            return;
+        }
+        var lanes = new CandidateBackLanes
+        {
+            N = g.Slice(2 * h, h), Z = g.Slice(h, h), Direct = direct, Prev = Hs.AsSpan(s * bh + b * h, h),
+            DH = dh.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
+        };
+        ElementWise.Run<T, CandidateBackLanes>(ref lanes, h);
+    }
+
+    private void GatesBackRow(int s, int b, T[] dhNext)
+    {
+        if (!Valid(s, b)) return;
+        int h = Hidden, g3 = 3 * h, bh = Batch * h;
+        var g = _g.AsSpan((s * Batch + b) * g3, g3);
+        var lanes = new GatesBackLanes { R = g[..h], Direct = dhNext.AsSpan(b * h, h), DRH = _drh.AsSpan(b * h, h), Prev = Hs.AsSpan(s * bh + b * h, h) };
+        ElementWise.Run<T, GatesBackLanes>(ref lanes, h);
     }
 
     /// <summary><c>r, z = σ(·)</c> in place; <c>rh = r⊙h</c>.</summary>

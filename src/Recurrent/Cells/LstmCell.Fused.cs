@@ -13,7 +13,7 @@ public sealed partial class LstmCell<T> : IFusedCell<T>
 
 /// <summary>
 /// The LSTM's fused sequence kernels. Per step s: <c>G[s] = X[s]·W_ihᵀ</c> (all steps in one GEMM beforehand),
-/// <c>G[s] += h[s]·W_hhᵀ</c> (one GEMM), then one pass over the gates adding <c>b = b_ih + b_hh</c> and computing
+/// <c>R = h[s]·W_hhᵀ</c> (one GEMM), then one pass over the gates taking <c>G[s] + R + b_ih + b_hh</c> and computing
 /// <c>i, f, o = σ(·)</c>, <c>g = tanh(·)</c>, <c>c' = f⊙c + i⊙g</c>, <c>h' = o⊙tanh(c')</c>, with the activations written over
 /// their pre-activations (saved for backward).
 /// </summary>
@@ -30,13 +30,12 @@ public sealed partial class LstmCell<T> : IFusedCell<T>
 /// </remarks>
 internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int BackwardMode = 1;
-    private T[] _gates = [];   // (T, B, 4H): pre-activations, then activations, then their gradients
+    private T[] _gates = [];   // (T, B, 4H): input projections, then activations, then their gradients
     private T[] _cs = [];      // (T + 1, B, H) training, (2, B, H) inference: cell states
     private T[] _tanhC = [];   // (T, B, H) training, (1, B, H) inference
     private T[] _dc = [];      // (B, H)
     private T[] _bias = [];    // (4H): b_ih + b_hh
-    private PackedMatrix<T>? _whh;        // W_hh for the backward steps
+    private PackedMatrix<T>? _whh; // W_hh for the backward steps
 
     public override bool HasCellState => true;
 
@@ -50,13 +49,10 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         Ensure(ref _tanhC, (Training ? Steps : 1) * bh);
         Ensure(ref _bias, g4);
         TensorPrimitives.Add(cell.BiasIH.Value.Span, cell.BiasHH.Value.Span, _bias.AsSpan(0, g4));
-
-        var gates = _gates.AsSpan(0, tb * g4);
-        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, gates, tb, g4, Input, transposeB: true);
+        Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, _gates.AsSpan(0, tb * g4), tb, g4, Input, transposeB: true);
         args.C0.CopyTo(_cs);
-
         PrepareRecurrent(cell.WeightHH.Value, 4);
-        for (int s = 0; s < Steps; s++) ForwardStep(s);
+        RunRecurrence(ForwardMode);
         _cs.AsSpan(CSlot(Steps) * bh, bh).CopyTo(args.CN);
     }
 
@@ -66,24 +62,11 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         Ensure(ref _dc, bh);
         if (args.DCN.IsEmpty) Array.Clear(_dc, 0, bh);
         else args.DCN.CopyTo(_dc);
-        var dGates = _gates.AsSpan(0, tb * g4);
-        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
-        var packed = Pack(ref _whh, whh, Hidden, g4, Hidden, transpose: false);
-        for (int s = Steps - 1; s >= 0; s--)
-        {
-            ForRows(BackwardMode, s);
-            StepProduct(dGates.Slice(s * Batch * g4, Batch * g4), g4, packed, whh, Hidden, false, DHNext.AsSpan(0, bh), Hidden, Batch, Hidden, g4, accumulate: false);
-            if (AnyPadded(s))
-            {
-                for (int b = 0; b < Batch; b++)
-                {
-                    if (!Valid(s, b)) DH.AsSpan(b * Hidden, Hidden).CopyTo(DHNext.AsSpan(b * Hidden, Hidden));
-                }
-            }
-            (DH, DHNext) = (DHNext, DH);
-        }
+        Pack(ref _whh, cell.WeightHH.Value.Span, Hidden, g4, Hidden, transpose: false);
+        RunRecurrence(BackwardMode);
         if (!args.DC0.IsEmpty) TensorPrimitives.Add(args.DC0, _dc.AsSpan(0, bh), args.DC0);
 
+        var dGates = _gates.AsSpan(0, tb * g4);
         var x = X.AsSpan(0, tb * Input);
         if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dGates, x, cell.WeightIH.GradForAccumulation().Span, g4, Input, tb, transposeA: true, accumulate: true);
         if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dGates, Hs.AsSpan(0, tb * Hidden), cell.WeightHH.GradForAccumulation().Span, g4, Hidden, tb, transposeA: true, accumulate: true);
@@ -92,60 +75,73 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dGates, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g4);
     }
 
-    protected override void Rows(int mode, int s, int r0, int r1)
+    protected override void Recurrence(int mode, int r0, int r1)
     {
-        if (mode == ForwardRowsMode) ForwardRows(s, r0, r1);
-        else BackwardRows(s, r0, r1);
+        int h = Hidden, g4 = 4 * h, bh = Batch * h, rows = r1 - r0;
+        if (mode == ForwardMode)
+        {
+            for (int s = 0; s < Steps; s++)
+            {
+                RecurrentProduct(s, r0, r1);
+                for (int b = r0; b < r1; b++) ForwardRow(s, b);
+            }
+            return;
+        }
+        T[] dh = DH, dhNext = DHNext;
+        ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
+        for (int s = Steps - 1; s >= 0; s--)
+        {
+            for (int b = r0; b < r1; b++) BackwardRow(s, b, dh);
+            StepProduct(_gates.AsSpan((s * Batch + r0) * g4, rows * g4), g4, PacksWeights ? _whh : null, whh, h, false,
+                dhNext.AsSpan(r0 * h, rows * h), h, rows, h, g4, accumulate: false);
+            for (int b = r0; b < r1; b++)
+            {
+                if (!Valid(s, b)) dh.AsSpan(b * h, h).CopyTo(dhNext.AsSpan(b * h, h)); // a padded step passes dh through
+            }
+            (dh, dhNext) = (dhNext, dh);
+        }
     }
 
-    private void ForwardRows(int s, int r0, int r1)
+    private void ForwardRow(int s, int b)
     {
         int h = Hidden, g4 = 4 * h, bh = Batch * h;
+        var cPrev = _cs.AsSpan(CSlot(s) * bh + b * h, h);
+        var c = _cs.AsSpan(CSlot(s + 1) * bh + b * h, h);
+        var next = Hs.AsSpan((s + 1) * bh + b * h, h);
+        if (!Valid(s, b))
+        {
+            Hs.AsSpan(s * bh + b * h, h).CopyTo(next);
+            cPrev.CopyTo(c);
+            return;
+        }
+        var gate = _gates.AsSpan((s * Batch + b) * g4, g4);
         var bias = _bias.AsSpan(0, g4);
-        for (int b = r0; b < r1; b++)
+        var lanes = new ForwardLanes
         {
-            var cPrev = _cs.AsSpan(CSlot(s) * bh + b * h, h);
-            var c = _cs.AsSpan(CSlot(s + 1) * bh + b * h, h);
-            var next = Hs.AsSpan((s + 1) * bh + b * h, h);
-            if (!Valid(s, b))
-            {
-                Hs.AsSpan(s * bh + b * h, h).CopyTo(next);
-                cPrev.CopyTo(c);
-                continue;
-            }
-            var gate = _gates.AsSpan((s * Batch + b) * g4, g4);
-            var lanes = new ForwardLanes
-            {
-                I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
-                RI = RecurrentGate(b, 0), RF = RecurrentGate(b, 1), RG = RecurrentGate(b, 2), RO = RecurrentGate(b, 3),
-                BI = bias[..h], BF = bias.Slice(h, h), BG = bias.Slice(2 * h, h), BO = bias.Slice(3 * h, h),
-                CPrev = cPrev, C = c, TanhC = _tanhC.AsSpan((Training ? s : 0) * bh + b * h, h), H = next,
-            };
-            ElementWise.Run<T, ForwardLanes>(ref lanes, h);
-        }
+            I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
+            RI = RecurrentGate(b, 0), RF = RecurrentGate(b, 1), RG = RecurrentGate(b, 2), RO = RecurrentGate(b, 3),
+            BI = bias[..h], BF = bias.Slice(h, h), BG = bias.Slice(2 * h, h), BO = bias.Slice(3 * h, h),
+            CPrev = cPrev, C = c, TanhC = _tanhC.AsSpan((Training ? s : 0) * bh + b * h, h), H = next,
+        };
+        ElementWise.Run<T, ForwardLanes>(ref lanes, h);
     }
 
-    private void BackwardRows(int s, int r0, int r1)
+    private void BackwardRow(int s, int b, T[] dh)
     {
         int h = Hidden, g4 = 4 * h, bh = Batch * h;
-        for (int b = r0; b < r1; b++)
+        var gate = _gates.AsSpan((s * Batch + b) * g4, g4);
+        if (!Valid(s, b))
         {
-            var gate = _gates.AsSpan((s * Batch + b) * g4, g4);
-            var cPrev = _cs.AsSpan(CSlot(s) * bh + b * h, h);
-            var tanhC = _tanhC.AsSpan(s * bh + b * h, h);
-            if (!Valid(s, b))
-            {
-                gate.Clear(); // no gradient reaches the gates of a padded step; dh and dc pass through
-                continue;
-            }
-            var lanes = new BackwardLanes
-            {
-                I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
-                CPrev = cPrev, TanhC = tanhC, DC = _dc.AsSpan(b * h, h),
-                DH = DH.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
-            };
-            ElementWise.Run<T, BackwardLanes>(ref lanes, h);
+            gate.Clear(); // no gradient reaches the gates of a padded step; dh and dc pass through
+            return;
         }
+        var lanes = new BackwardLanes
+        {
+            I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
+            CPrev = _cs.AsSpan(CSlot(s) * bh + b * h, h), TanhC = _tanhC.AsSpan(s * bh + b * h, h), DC = _dc.AsSpan(b * h, h),
+            DH = dh.AsSpan(b * h, h), DY = DY.AsSpan((s * Batch + b) * h, h),
+        };
+        ElementWise.Run<T, BackwardLanes>(ref lanes, h);
     }
 
     private ref struct ForwardLanes : ILaneKernel
