@@ -12,6 +12,7 @@ var root = new RootCommand("recurrent: recurrent neural networks (Elman, Jordan,
 {
     CliErrors.Verbose,
     bench,
+    ExperimentCommand.Create(),
 };
 
 return root.Parse(args).Invoke();
