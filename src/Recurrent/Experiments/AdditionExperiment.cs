@@ -34,7 +34,7 @@ public static class AdditionExperiment
         settings.Validate();
         var clock = Stopwatch.StartNew();
         var report = new ExperimentReport(Name);
-        int steps = settings.Steps ?? 5000;
+        int steps = settings.Steps ?? 14000;
         var budget = TimeSpan.FromSeconds((settings.Minutes ?? 9.0) * 60 / 2);
         var dataset = AdditionDataset.Create(settings.Seed);
         var table = new ResultTable("3-digit addition: 5,000 held-out problems, greedy decoding", "model", "exact match", "per character", "steps", "epochs", "seconds");
@@ -85,6 +85,7 @@ public static class AdditionExperiment
     {
         var scores = new SequenceScores();
         var examples = new List<string>();
+        int wrong = 0;
         var batch = new AdditionBatch(EvalBatch, reverseQuestions: true);
         var source = SourceBatch<float>.FromIds(batch.Questions, EvalBatch, batch.QuestionLengths);
         for (int start = 0; start + EvalBatch <= heldOut.Length; start += EvalBatch)
@@ -93,10 +94,14 @@ public static class AdditionExperiment
             batch.Fill(chunk);
             var outputs = model.Generate(source);
             scores.Add(outputs, batch.Answers, EvalBatch);
-            for (int b = 0; b < EvalBatch && start == 0 && examples.Count < 8; b++)
+            for (int b = 0; b < EvalBatch; b++)
             {
+                // The first five problems, then up to five mistakes from anywhere.
                 string said = AdditionDataset.Vocabulary.Decode(outputs[b], "");
-                examples.Add(Text.Format($"  {chunk[b].Question,-8} → {said,-5} (truth {chunk[b].Answer}){(said == chunk[b].Answer ? "" : "  ✗")}"));
+                bool right = said == chunk[b].Answer;
+                if (start + b >= 5 && (right || wrong >= 5)) continue;
+                wrong += right ? 0 : 1;
+                examples.Add(Text.Format($"  {(right ? "✓" : "✗")} {chunk[b].Question,-8} → {said,-5} (truth {chunk[b].Answer})"));
             }
         }
         return (scores, examples);

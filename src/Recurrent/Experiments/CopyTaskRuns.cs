@@ -15,7 +15,7 @@ internal static class CopyTaskRuns
 {
     private const int TestSize = 500;
 
-    public static void Run(ExperimentReport report, ExperimentSettings settings, int steps, CellKind[] cells, int hidden, int batch, int delay, TimeSpan budget)
+    public static void Run(ExperimentReport report, ExperimentSettings settings, int steps, CellKind[] cells, int hidden, int batch, int delay, Func<TimeSpan> budget)
     {
         var task = new CopyTask(delay);
         var (testInputs, testTargets) = task.Sample(new Rng(settings.Seed * 31 + 7), TestSize);
@@ -34,7 +34,7 @@ internal static class CopyTaskRuns
             var xv = new Variable<float>(x);
             var run = new TrainingRun
             {
-                Label = Text.Format($"copy T={delay} {Text.Name(cell)}"), Steps = steps, Budget = budget, LearningRate = 2e-3, MinLearningRate = 2e-4, Log = settings.Log,
+                Label = Text.Format($"copy T={delay} {Text.Name(cell)}"), Steps = steps, Budget = budget(), LearningRate = 3e-3, MinLearningRate = 3e-4, Log = settings.Log,
             };
             var result = run.Fit(model, (tape, _) =>
             {
