@@ -79,7 +79,8 @@ internal static class ExperimentCommand
             md.Append("```\n");
         }
         var plots = report.Plots.Select(p => PngPlots.Write(p, folder)).ToList();
-        md.Append('\n').Append(string.Create(CultureInfo.InvariantCulture, $"Wall time {report.Seconds:F0} s. Plots: {string.Join(", ", plots)}.")).Append('\n');
+        md.Append('\n').Append(string.Create(CultureInfo.InvariantCulture,
+            $"Wall time {report.Seconds:F0} s. Plots in {folder}: {string.Join(", ", plots.Select(Path.GetFileName))}.")).Append('\n');
         File.WriteAllText(Path.Combine(folder, "results.md"), md.ToString());
         // JSON has no NaN or infinity: a diverged run's figure is written as a string.
         var summary = report.Summary.Select(f => f.Value is double d && !double.IsFinite(d) ? (f.Key, (object)d.ToString(CultureInfo.InvariantCulture)) : f);

@@ -15,15 +15,23 @@ namespace Recurrent.Experiments;
 /// greedy decoding) and per-character accuracy on 5,000 held-out problems, none of which (nor its mirror) is trained on.
 /// </summary>
 /// <remarks>
-/// 45,000 training problems (Keras's 50,000 less its validation tenth), batches of 128 drawn by reshuffled epochs,
-/// Adam with warm-up and cosine decay from 3·10⁻³, gradients clipped to norm 1. The target is ≥ 99 % exact match.
+/// <para>
+/// The split follows Keras's example: 55,000 distinct problems are drawn (<see cref="AdditionDataset"/>), and a random
+/// 5,000 of them are held out, leaving 50,000 to train on. (Drawing the held-out set first instead, as
+/// <see cref="AdditionDataset.Create"/> does, puts all 55 problems whose sum has one digit, drawn one time in nine, into
+/// the held-out set: the model never sees a one-digit answer and gets them wrong, about 1 % of that set.)
+/// </para>
+/// <para>
+/// Batches of 128 drawn by reshuffled epochs, Adam with warm-up and cosine decay from 3·10⁻³ to 10⁻⁴, gradients
+/// clipped to norm 1. The target is ≥ 99 % exact match.
+/// </para>
 /// </remarks>
 public static class AdditionExperiment
 {
     /// <summary>The experiment's name on the command line.</summary>
     public const string Name = "addition";
 
-    private const int Batch = 128, Hidden = 128, Embedding = 32, EvalBatch = 500;
+    private const int Batch = 128, Hidden = 128, Embedding = 32, EvalBatch = 500, TrainCount = 50_000, HeldOutCount = 5_000;
 
     /// <summary>Runs the experiment.</summary>
     /// <param name="settings">Seed, budget, save folder, log.</param>
@@ -36,7 +44,9 @@ public static class AdditionExperiment
         var report = new ExperimentReport(Name);
         int steps = settings.Steps ?? 14000;
         var budget = TimeSpan.FromSeconds((settings.Minutes ?? 9.0) * 60 / 2);
-        var dataset = AdditionDataset.Create(settings.Seed);
+        AdditionProblem[] pool = AdditionDataset.Create(settings.Seed, TrainCount + HeldOutCount, 0).Train.ToArray();
+        new Rng(settings.Seed * 29 + 11).Shuffle(pool.AsSpan());
+        ReadOnlyMemory<AdditionProblem> heldOut = pool.AsMemory(0, HeldOutCount), training = pool.AsMemory(HeldOutCount);
         var table = new ResultTable("3-digit addition: 5,000 held-out problems, greedy decoding", "model", "exact match", "per character", "steps", "epochs", "seconds");
         var curves = new List<PlotSeries>();
         foreach (bool attention in new[] { false, true })
@@ -44,7 +54,7 @@ public static class AdditionExperiment
             string label = attention ? "LSTM seq2seq + attention" : "LSTM seq2seq";
             var model = new Seq2Seq<float>(new Seq2SeqConfig(AdditionDataset.Vocabulary.Count, 0, AdditionDataset.Vocabulary.Count,
                 new RecurrentSpec(CellKind.Lstm, Hidden, ForgetBias: 1.0), attention, Embedding, MaxTargetTokens: AdditionDataset.MaxAnswerLength), new Rng(settings.Seed));
-            var order = new int[dataset.Train.Length];
+            var order = new int[training.Length];
             for (int i = 0; i < order.Length; i++) order[i] = i;
             var shuffle = new Rng(settings.Seed * 17 + 1);
             var batch = new AdditionBatch(Batch, reverseQuestions: true);
@@ -56,12 +66,12 @@ public static class AdditionExperiment
             {
                 int within = step % perEpoch;
                 if (within == 0) shuffle.Shuffle(order.AsSpan());
-                var train = dataset.Train.Span;
+                var train = training.Span;
                 for (int i = 0; i < Batch; i++) problems[i] = train[order[within * Batch + i]];
                 batch.Fill(problems);
                 return model.Loss(tape, source, batch.Answers);
             });
-            var (scores, examples) = Evaluate(model, dataset.HeldOut.Span);
+            var (scores, examples) = Evaluate(model, heldOut.Span);
             table.Add(label, Text.Percent(scores.ExactMatch, 2), Text.Percent(scores.TokenAccuracy, 2), Text.I(result.Steps) + (result.StoppedByBudget ? " (budget)" : ""),
                 Text.F(result.Steps / (double)perEpoch, 1), Text.F(result.Seconds, 0));
             curves.Add(new PlotSeries(label, result.CurveSteps, result.CurveLoss));

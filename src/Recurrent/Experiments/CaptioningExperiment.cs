@@ -29,7 +29,7 @@ public static class CaptioningExperiment
         settings.Validate();
         var clock = Stopwatch.StartNew();
         var report = new ExperimentReport(Name);
-        int steps = settings.Steps ?? 3000;
+        int steps = settings.Steps ?? 20000;
         var shapes = new MovingShapes();
         var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(shapes.FrameSize, MovingShapes.Vocabulary.Count,
             new RecurrentSpec(CellKind.Lstm, Hidden, ForgetBias: 1.0), Conditioning.InitialState, 32, 128, MovingShapes.MaxCaptionWords), new Rng(settings.Seed));

@@ -32,7 +32,7 @@ public static class PoolingExperiment
         settings.Validate();
         var clock = Stopwatch.StartNew();
         var report = new ExperimentReport(Name);
-        int steps = settings.Steps ?? 2000;
+        int steps = settings.Steps ?? 10000;
         var budget = TimeSpan.FromSeconds((settings.Minutes ?? 8.0) * 60 / 2);
         var shapes = new MovingShapes();
         var test = shapes.CreateBatch(TestSize);

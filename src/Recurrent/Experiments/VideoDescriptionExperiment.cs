@@ -28,7 +28,7 @@ public static class VideoDescriptionExperiment
         settings.Validate();
         var clock = Stopwatch.StartNew();
         var report = new ExperimentReport(Name);
-        int steps = settings.Steps ?? 2500;
+        int steps = settings.Steps ?? 18000;
         var budget = TimeSpan.FromSeconds((settings.Minutes ?? 9.0) * 60 / 2);
         var shapes = new MovingShapes();
         var test = shapes.CreateBatch(TestSize);

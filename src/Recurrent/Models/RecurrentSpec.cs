@@ -18,8 +18,9 @@ namespace Recurrent.Models;
 /// </param>
 /// <param name="ForgetBias">The LSTM's initial forget-gate bias b_f (1 is the usual choice); null for the default initialisation.</param>
 /// <param name="Nonlinearity">φ of the Elman, Jordan and Elman–Jordan cells.</param>
+/// <param name="OutputActivation">φ_y of the cell's output layer, when it has one.</param>
 public sealed record RecurrentSpec(CellKind Cell = CellKind.Lstm, int HiddenSize = 64, int Layers = 1, bool Bidirectional = false,
-    int? CellOutputSize = null, double? ForgetBias = null, Activation Nonlinearity = Activation.Tanh)
+    int? CellOutputSize = null, double? ForgetBias = null, Activation Nonlinearity = Activation.Tanh, Activation OutputActivation = Activation.Tanh)
 {
     /// <summary>The options of the <see cref="RecurrentLayer{T}"/> this spec builds.</summary>
     /// <returns>Batch-first options.</returns>
@@ -33,6 +34,7 @@ public sealed record RecurrentSpec(CellKind Cell = CellKind.Lstm, int HiddenSize
             OutputSize = Cell is CellKind.Lstm or CellKind.Gru or CellKind.CudnnGru ? null : CellOutputSize,
             ForgetBias = ForgetBias,
             Nonlinearity = Nonlinearity,
+            OutputActivation = OutputActivation,
         },
     };
 

@@ -19,7 +19,8 @@ namespace Recurrent.Models;
 /// <remarks>
 /// Parameters: <c>frames.*</c> (optional), <c>rnn.weight_ih_l0</c> … (PyTorch names, <c>_reverse</c> for the backward
 /// direction), <c>head.weight</c> (V, D·O), <c>head.bias</c> (V). Any cell works, Jordan and Elman–Jordan included
-/// (their ŷ, of size <see cref="RecurrentSpec.CellOutputSize"/>, is what the head reads).
+/// (their ŷ, of size <see cref="RecurrentSpec.CellOutputSize"/>, is what the head reads, or with
+/// <see cref="SequenceTaggerConfig.CellOutputIsPrediction"/> the logits themselves, fed back as the lecture's Jordan network does).
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class SequenceTagger<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -46,7 +47,7 @@ public sealed class SequenceTagger<T> : Module<T> where T : unmanaged, IFloating
             input = config.FrameEncoderSize;
         }
         Rnn = RegisterModule("rnn", config.Encoder.Build<T>(input, rng));
-        Head = RegisterModule("head", new Linear<T>(Rnn.OutputSize, config.Classes, rng));
+        if (!config.CellOutputIsPrediction) Head = RegisterModule("head", new Linear<T>(Rnn.OutputSize, config.Classes, rng));
     }
 
     /// <summary>The model's shape.</summary>
@@ -58,8 +59,8 @@ public sealed class SequenceTagger<T> : Module<T> where T : unmanaged, IFloating
     /// <summary>The recurrent layer.</summary>
     public RecurrentLayer<T> Rnn { get; }
 
-    /// <summary>The output layer, W_yh and b_y.</summary>
-    public Linear<T> Head { get; }
+    /// <summary>The output layer, W_yh and b_y, or null when the cell's own output is the prediction.</summary>
+    public Linear<T>? Head { get; }
 
     /// <summary>Scores (logits) for every step, <c>(B, T, V)</c>; rows of padded steps are the head's bias and are to be ignored.</summary>
     /// <param name="tape">The tape.</param>
@@ -70,7 +71,8 @@ public sealed class SequenceTagger<T> : Module<T> where T : unmanaged, IFloating
     {
         ArgumentNullException.ThrowIfNull(tape);
         var input = Frames is null ? x : Frames.Forward(tape, x);
-        return Head.Forward(tape, Rnn.Forward(tape, input, null, lengths).Output);
+        var output = Rnn.Forward(tape, input, null, lengths).Output;
+        return Head is null ? output : Head.Forward(tape, output);
     }
 
     /// <summary>The mean softmax cross-entropy over every valid step.</summary>

@@ -5,7 +5,12 @@ namespace Recurrent.Models;
 /// <param name="Classes">V, the labels a step can take.</param>
 /// <param name="Encoder">The recurrent layer (bidirectional or not).</param>
 /// <param name="FrameEncoderSize">E of a <see cref="FrameEncoder{T}"/> applied to every step first; 0 for none.</param>
-public sealed record SequenceTaggerConfig(int InputSize, int Classes, RecurrentSpec Encoder, int FrameEncoderSize = 0)
+/// <param name="CellOutputIsPrediction">
+/// No separate head: the cell's own output layer ŷ = φ_y(W_yh·h + b_y), of size V, is the logits (the lecture's
+/// Jordan network, which feeds back its prediction itself). Needs a cell with an output layer of size
+/// <paramref name="Classes"/>, unidirectional.
+/// </param>
+public sealed record SequenceTaggerConfig(int InputSize, int Classes, RecurrentSpec Encoder, int FrameEncoderSize = 0, bool CellOutputIsPrediction = false)
 {
     /// <summary>Checks every size; throws an <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()
@@ -15,5 +20,9 @@ public sealed record SequenceTaggerConfig(int InputSize, int Classes, RecurrentS
         if (FrameEncoderSize < 0) throw new ArgumentException($"FrameEncoderSize is {FrameEncoderSize}; expected 0 (none) or a positive size.");
         ArgumentNullException.ThrowIfNull(Encoder);
         Encoder.Validate("encoder");
+        if (CellOutputIsPrediction && (Encoder.CellOutputSize != Classes || Encoder.Bidirectional || Encoder.Cell is Cells.CellKind.Lstm or Cells.CellKind.Gru or Cells.CellKind.CudnnGru))
+        {
+            throw new ArgumentException($"CellOutputIsPrediction needs a unidirectional Elman, Jordan or Elman–Jordan cell with CellOutputSize = Classes = {Classes}; got {Encoder.Cell} with CellOutputSize {Encoder.CellOutputSize?.ToString() ?? "null"}{(Encoder.Bidirectional ? ", bidirectional" : "")}.");
+        }
     }
 }

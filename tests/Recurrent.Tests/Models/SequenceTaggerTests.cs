@@ -72,4 +72,38 @@ public class SequenceTaggerTests
         float alone = model.Loss(new Tape<float>(), new Variable<float>(trimmed), labels.AsSpan(0, 4)).Value[0];
         Assert.Equal(alone, full, 5);
     }
+
+    [Fact]
+    public void AJordanTaggerWhosePredictionIsFedBackLearnsARunningCount()
+    {
+        // y[t] = (y[t−1] + x[t]) mod 3 with bits x: the previous prediction is exactly the state the task needs.
+        var spec = new RecurrentSpec(CellKind.Jordan, 16, CellOutputSize: 3, OutputActivation: Activation.Identity);
+        var model = new SequenceTagger<float>(new SequenceTaggerConfig(2, 3, spec, CellOutputIsPrediction: true), new Rng(7));
+        Assert.Null(model.Head);
+        var rng = new Rng(8);
+        double loss = TinyTraining.Fit(model, 400, 0.01, (tape, _) =>
+        {
+            var x = new Tensor<float>(16, 10, 2);
+            var labels = new int[16 * 10];
+            for (int b = 0; b < 16; b++)
+            {
+                int sum = 0;
+                for (int t = 0; t < 10; t++)
+                {
+                    int bit = rng.Next(2);
+                    x[b, t, bit] = 1;
+                    labels[b * 10 + t] = sum = (sum + bit) % 3;
+                }
+            }
+            return model.Loss(tape, new Variable<float>(x), labels);
+        });
+        Assert.True(loss < 0.1, $"cross-entropy {loss:F3}; expected < 0.1 (chance is ln 3 = 1.10)");
+    }
+
+    [Fact]
+    public void ACellWithoutAnOutputLayerCannotBeThePrediction()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new SequenceTaggerConfig(2, 3, new RecurrentSpec(CellKind.Lstm, 8), CellOutputIsPrediction: true).Validate());
+        Assert.Contains("CellOutputSize = Classes = 3", e.Message);
+    }
 }
