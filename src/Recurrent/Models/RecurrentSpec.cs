@@ -1,6 +1,8 @@
+using System.Numerics;
 using Recurrent.Autodiff;
 using Recurrent.Cells;
 using Recurrent.Layers;
+using Recurrent.Tensors;
 
 namespace Recurrent.Models;
 
@@ -55,6 +57,6 @@ public sealed record RecurrentSpec(CellKind Cell = CellKind.Lstm, int HiddenSize
     /// <param name="inputSize">I, features per input step.</param>
     /// <param name="rng">The initialisation's random source.</param>
     /// <returns>A batch-first recurrent layer.</returns>
-    public RecurrentLayer<T> Build<T>(int inputSize, Tensors.Rng rng) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    public RecurrentLayer<T> Build<T>(int inputSize, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
         => new(Cell, inputSize, HiddenSize, rng, ToLayerOptions());
 }
