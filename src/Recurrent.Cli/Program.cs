@@ -20,6 +20,7 @@ var root = new RootCommand("recurrent: recurrent neural networks (Elman, Jordan,
     CliErrors.Verbose,
     charlm,
     bench,
+    ExperimentCommand.Create(),
 };
 
 return root.Parse(args).Invoke();

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Recurrent.Models;
+
+/// <summary>Source-generated JSON for the models' configurations (no reflection, so the library stays AOT-compatible).</summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+[JsonSerializable(typeof(SequenceClassifierConfig))]
+[JsonSerializable(typeof(SequenceTaggerConfig))]
+[JsonSerializable(typeof(SequenceGeneratorConfig))]
+[JsonSerializable(typeof(Seq2SeqConfig))]
+internal sealed partial class ModelJson : JsonSerializerContext;
