@@ -15,9 +15,10 @@ namespace Recurrent.Data.Synthetic;
 /// <c>61+535</c> count as one, so no held-out problem can be learnt from its mirror in the training set.
 /// </para>
 /// <para>
-/// The split is deterministic and disjoint: from <see cref="Rng"/>(seed), the held-out problems are drawn first,
-/// then the training problems, each rejected if it (or its mirror) was already drawn. The held-out set therefore
-/// depends only on the seed and its size, not on how many training problems are asked for.
+/// The split is deterministic and disjoint, as in Keras's example: from <see cref="Rng"/>(seed), all the distinct
+/// problems are drawn (each rejected if it, or its mirror, was already drawn), then a random <c>heldOutCount</c> of them
+/// are held out. (Drawing the held-out set first would put all 30 problems whose sum has one digit, drawn one time in
+/// nine, into it: a model would never see a one-digit answer.)
 /// </para>
 /// <para>
 /// Tokens (<see cref="Vocabulary"/>): <c>&lt;pad&gt;</c> 0, <c>&lt;start&gt;</c> 1, <c>&lt;end&gt;</c> 2, digits
@@ -87,11 +88,10 @@ public sealed class AdditionDataset
             throw new ArgumentOutOfRangeException(nameof(trainCount), string.Create(CultureInfo.InvariantCulture,
                 $"{trainCount} training + {heldOutCount} held-out problems exceed the {MaxProblems} distinct problems a dataset may hold."));
         }
-        var rng = new Rng(seed);
         var drawn = new HashSet<int>(trainCount + heldOutCount);
-        AdditionProblem[] heldOut = DrawDistinct(rng, heldOutCount, drawn);
-        AdditionProblem[] train = DrawDistinct(rng, trainCount, drawn);
-        return new AdditionDataset(seed, train, heldOut);
+        AdditionProblem[] all = DrawDistinct(new Rng(seed), trainCount + heldOutCount, drawn);
+        if (heldOutCount > 0) new Rng(seed * 29 + 11).Shuffle(all.AsSpan());
+        return new AdditionDataset(seed, all[heldOutCount..], all[..heldOutCount]);
     }
 
     /// <summary>One problem from the task's distribution (not checked against any set).</summary>

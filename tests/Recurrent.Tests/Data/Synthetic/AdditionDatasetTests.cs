@@ -22,8 +22,19 @@ public class AdditionDatasetTests
         }
         Assert.Equal(data.Train.ToArray(), AdditionDataset.Create(seed: 1).Train.ToArray());
         Assert.NotEqual(data.HeldOut.ToArray(), AdditionDataset.Create(seed: 2).HeldOut.ToArray());
-        // The held-out set does not depend on how many training problems are asked for.
-        Assert.Equal(data.HeldOut.ToArray(), AdditionDataset.Create(seed: 1, trainCount: 10).HeldOut.ToArray());
+    }
+
+    [Fact]
+    public void OneDigitSumsReachTheTrainingSet()
+    {
+        // The held-out problems are a random share of all drawn problems, so the frequent short ones land on both sides.
+        var data = AdditionDataset.Create(seed: 1);
+        int trainOneDigit = 0, heldOutOneDigit = 0;
+        foreach (AdditionProblem p in data.Train.Span) if (p.Sum < 10) trainOneDigit++;
+        foreach (AdditionProblem p in data.HeldOut.Span) if (p.Sum < 10) heldOutOneDigit++;
+        // 30 distinct problems (up to order) have a one-digit sum; all are drawn, about nine in ten of them for training.
+        Assert.Equal(30, trainOneDigit + heldOutOneDigit);
+        Assert.True(trainOneDigit >= 20, $"only {trainOneDigit} of the 30 one-digit sums are in training");
     }
 
     [Fact]
