@@ -21,7 +21,7 @@ namespace Recurrent.Cells;
 /// chose it. Initialisation U(−1/√H, 1/√H).
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed partial class CudnnGruCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class CudnnGruCell<T> : GateBlockCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly (string, int)[] _state;
 
@@ -29,12 +29,8 @@ public sealed partial class CudnnGruCell<T> : RecurrentCell<T> where T : unmanag
     /// <param name="inputSize">I.</param>
     /// <param name="hiddenSize">H.</param>
     /// <param name="rng">The initialisation's random source.</param>
-    public CudnnGruCell(int inputSize, int hiddenSize, Rng rng) : base(inputSize, hiddenSize)
+    public CudnnGruCell(int inputSize, int hiddenSize, Rng rng) : base(inputSize, hiddenSize, 3, rng)
     {
-        WeightIH = AddWeight("weight_ih", rng, 3 * hiddenSize, inputSize);
-        WeightHH = AddWeight("weight_hh", rng, 3 * hiddenSize, hiddenSize);
-        BiasIH = AddWeight("bias_ih", rng, 3 * hiddenSize);
-        BiasHH = AddWeight("bias_hh", rng, 3 * hiddenSize);
         _state = [("h", hiddenSize)];
     }
 
@@ -44,17 +40,9 @@ public sealed partial class CudnnGruCell<T> : RecurrentCell<T> where T : unmanag
     /// <inheritdoc/>
     public override IReadOnlyList<(string Name, int Size)> State => _state;
 
-    /// <summary>[W_ir; W_iz; W_in], <c>weight_ih</c> (3H, I).</summary>
-    public Variable<T> WeightIH { get; }
 
-    /// <summary>[W_hr; W_hz; W_hn], <c>weight_hh</c> (3H, H).</summary>
-    public Variable<T> WeightHH { get; }
 
-    /// <summary>[b_ir; b_iz; b_in], <c>bias_ih</c> (3H).</summary>
-    public Variable<T> BiasIH { get; }
 
-    /// <summary>[b_hr; b_hz; b_hn], <c>bias_hh</c> (3H).</summary>
-    public Variable<T> BiasHH { get; }
 
     /// <inheritdoc/>
     protected override CellStep<T> StepCore(Tape<T> tape, Variable<T> x, ReadOnlySpan<Variable<T>> state)

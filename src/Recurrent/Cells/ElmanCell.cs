@@ -24,7 +24,7 @@ namespace Recurrent.Cells;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed partial class ElmanCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class ElmanCell<T> : GateBlockCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly (string, int)[] _state;
 
@@ -33,16 +33,12 @@ public sealed partial class ElmanCell<T> : RecurrentCell<T> where T : unmanaged,
     /// <param name="hiddenSize">H.</param>
     /// <param name="rng">The initialisation's random source.</param>
     /// <param name="options">φ, and an optional output layer; null for the defaults (tanh, no output layer).</param>
-    public ElmanCell(int inputSize, int hiddenSize, Rng rng, CellOptions? options = null) : base(inputSize, hiddenSize)
+    public ElmanCell(int inputSize, int hiddenSize, Rng rng, CellOptions? options = null) : base(inputSize, hiddenSize, 1, rng)
     {
         options ??= new CellOptions();
         Nonlinearity = options.Nonlinearity;
         OutputActivation = options.OutputActivation;
         int o = OutputLayerSize(options, required: false);
-        WeightIH = AddWeight("weight_ih", rng, hiddenSize, inputSize);
-        WeightHH = AddWeight("weight_hh", rng, hiddenSize, hiddenSize);
-        BiasIH = AddWeight("bias_ih", rng, hiddenSize);
-        BiasHH = AddWeight("bias_hh", rng, hiddenSize);
         if (o > 0)
         {
             WeightHO = AddWeight("weight_ho", rng, o, hiddenSize);
@@ -66,17 +62,9 @@ public sealed partial class ElmanCell<T> : RecurrentCell<T> where T : unmanaged,
     /// <inheritdoc/>
     public override IReadOnlyList<(string Name, int Size)> State => _state;
 
-    /// <summary>W_hx, <c>weight_ih</c> (H, I).</summary>
-    public Variable<T> WeightIH { get; }
 
-    /// <summary>W_hh, <c>weight_hh</c> (H, H).</summary>
-    public Variable<T> WeightHH { get; }
 
-    /// <summary>First half of b_h, <c>bias_ih</c> (H).</summary>
-    public Variable<T> BiasIH { get; }
 
-    /// <summary>Second half of b_h, <c>bias_hh</c> (H).</summary>
-    public Variable<T> BiasHH { get; }
 
     /// <summary>W_yh, <c>weight_ho</c> (O, H), or null without an output layer.</summary>
     public Variable<T>? WeightHO { get; }

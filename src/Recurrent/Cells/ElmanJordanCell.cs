@@ -17,7 +17,7 @@ namespace Recurrent.Cells;
 /// Initialisation U(−1/√H, 1/√H).
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed class ElmanJordanCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class ElmanJordanCell<T> : GateBlockCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly (string, int)[] _state;
 
@@ -26,15 +26,11 @@ public sealed class ElmanJordanCell<T> : RecurrentCell<T> where T : unmanaged, I
     /// <param name="hiddenSize">H.</param>
     /// <param name="rng">The initialisation's random source.</param>
     /// <param name="options">φ, φ_y and the output size O (required).</param>
-    public ElmanJordanCell(int inputSize, int hiddenSize, Rng rng, CellOptions options) : base(inputSize, hiddenSize)
+    public ElmanJordanCell(int inputSize, int hiddenSize, Rng rng, CellOptions options) : base(inputSize, hiddenSize, 1, rng)
     {
         int o = OutputLayerSize(options, required: true);
         Nonlinearity = options.Nonlinearity;
         OutputActivation = options.OutputActivation;
-        WeightIH = AddWeight("weight_ih", rng, hiddenSize, inputSize);
-        WeightHH = AddWeight("weight_hh", rng, hiddenSize, hiddenSize);
-        BiasIH = AddWeight("bias_ih", rng, hiddenSize);
-        BiasHH = AddWeight("bias_hh", rng, hiddenSize);
         WeightOH = AddWeight("weight_oh", rng, hiddenSize, o);
         WeightHO = AddWeight("weight_ho", rng, o, hiddenSize);
         BiasHO = AddWeight("bias_ho", rng, o);
@@ -56,17 +52,9 @@ public sealed class ElmanJordanCell<T> : RecurrentCell<T> where T : unmanaged, I
     /// <inheritdoc/>
     public override IReadOnlyList<(string Name, int Size)> State => _state;
 
-    /// <summary>W_hx, <c>weight_ih</c> (H, I).</summary>
-    public Variable<T> WeightIH { get; }
 
-    /// <summary>W_hh, <c>weight_hh</c> (H, H).</summary>
-    public Variable<T> WeightHH { get; }
 
-    /// <summary>First half of b_h, <c>bias_ih</c> (H).</summary>
-    public Variable<T> BiasIH { get; }
 
-    /// <summary>Second half of b_h, <c>bias_hh</c> (H).</summary>
-    public Variable<T> BiasHH { get; }
 
     /// <summary>W_hy, <c>weight_oh</c> (H, O).</summary>
     public Variable<T> WeightOH { get; }

@@ -24,7 +24,7 @@ namespace Recurrent.Cells;
 /// <para>Initialisation U(−1/√H, 1/√H).</para>
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed partial class GruCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class GruCell<T> : GateBlockCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly (string, int)[] _state;
 
@@ -32,12 +32,8 @@ public sealed partial class GruCell<T> : RecurrentCell<T> where T : unmanaged, I
     /// <param name="inputSize">I.</param>
     /// <param name="hiddenSize">H.</param>
     /// <param name="rng">The initialisation's random source.</param>
-    public GruCell(int inputSize, int hiddenSize, Rng rng) : base(inputSize, hiddenSize)
+    public GruCell(int inputSize, int hiddenSize, Rng rng) : base(inputSize, hiddenSize, 3, rng)
     {
-        WeightIH = AddWeight("weight_ih", rng, 3 * hiddenSize, inputSize);
-        WeightHH = AddWeight("weight_hh", rng, 3 * hiddenSize, hiddenSize);
-        BiasIH = AddWeight("bias_ih", rng, 3 * hiddenSize);
-        BiasHH = AddWeight("bias_hh", rng, 3 * hiddenSize);
         _state = [("h", hiddenSize)];
     }
 
@@ -47,17 +43,9 @@ public sealed partial class GruCell<T> : RecurrentCell<T> where T : unmanaged, I
     /// <inheritdoc/>
     public override IReadOnlyList<(string Name, int Size)> State => _state;
 
-    /// <summary>[W_r; W_z; W_h] input parts, <c>weight_ih</c> (3H, I).</summary>
-    public Variable<T> WeightIH { get; }
 
-    /// <summary>[W_r; W_z; W_h] recurrent parts, <c>weight_hh</c> (3H, H); the W_h block multiplies r ⊙ h.</summary>
-    public Variable<T> WeightHH { get; }
 
-    /// <summary>First half of [b_r; b_z; b_h], <c>bias_ih</c> (3H).</summary>
-    public Variable<T> BiasIH { get; }
 
-    /// <summary>Second half of [b_r; b_z; b_h], <c>bias_hh</c> (3H).</summary>
-    public Variable<T> BiasHH { get; }
 
     /// <inheritdoc/>
     protected override CellStep<T> StepCore(Tape<T> tape, Variable<T> x, ReadOnlySpan<Variable<T>> state)

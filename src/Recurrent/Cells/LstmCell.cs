@@ -28,7 +28,7 @@ namespace Recurrent.Cells;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed partial class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class LstmCell<T> : GateBlockCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly (string, int)[] _state;
 
@@ -37,12 +37,8 @@ public sealed partial class LstmCell<T> : RecurrentCell<T> where T : unmanaged, 
     /// <param name="hiddenSize">H.</param>
     /// <param name="rng">The initialisation's random source.</param>
     /// <param name="options">The forget-gate bias; null for the defaults.</param>
-    public LstmCell(int inputSize, int hiddenSize, Rng rng, CellOptions? options = null) : base(inputSize, hiddenSize)
+    public LstmCell(int inputSize, int hiddenSize, Rng rng, CellOptions? options = null) : base(inputSize, hiddenSize, 4, rng)
     {
-        WeightIH = AddWeight("weight_ih", rng, 4 * hiddenSize, inputSize);
-        WeightHH = AddWeight("weight_hh", rng, 4 * hiddenSize, hiddenSize);
-        BiasIH = AddWeight("bias_ih", rng, 4 * hiddenSize);
-        BiasHH = AddWeight("bias_hh", rng, 4 * hiddenSize);
         if (options?.ForgetBias is { } forget)
         {
             BiasIH.Value.Span.Slice(hiddenSize, hiddenSize).Fill(T.CreateTruncating(forget));
@@ -57,17 +53,9 @@ public sealed partial class LstmCell<T> : RecurrentCell<T> where T : unmanaged, 
     /// <inheritdoc/>
     public override IReadOnlyList<(string Name, int Size)> State => _state;
 
-    /// <summary>[W_i; W_f; W_C; W_o] input parts, <c>weight_ih</c> (4H, I).</summary>
-    public Variable<T> WeightIH { get; }
 
-    /// <summary>[W_i; W_f; W_C; W_o] recurrent parts, <c>weight_hh</c> (4H, H).</summary>
-    public Variable<T> WeightHH { get; }
 
-    /// <summary>First half of [b_i; b_f; b_C; b_o], <c>bias_ih</c> (4H).</summary>
-    public Variable<T> BiasIH { get; }
 
-    /// <summary>Second half of [b_i; b_f; b_C; b_o], <c>bias_hh</c> (4H).</summary>
-    public Variable<T> BiasHH { get; }
 
     /// <inheritdoc/>
     protected override CellStep<T> StepCore(Tape<T> tape, Variable<T> x, ReadOnlySpan<Variable<T>> state)

@@ -53,14 +53,14 @@ public static class VectorMath
     /// <summary>
     /// e^x on 8 float lanes: x = n·ln 2 + r with n = round(x/ln 2) and |r| ≤ ln 2 / 2 (ln 2 split in two parts so that r is
     /// exact), e^r by its Taylor polynomial to degree 6, and 2ⁿ built in the exponent bits. Inputs are clamped to
-    /// [−87.3, 88.7], where 2ⁿ is a normal float.
+    /// [−87.3, 88.3], where n ∈ [−126, 127] and 2ⁿ is a normal float (so 1 + eˣ stays finite).
     /// </summary>
     /// <param name="x">Exponents.</param>
     /// <returns>e^x on every lane, relative error about 2·10⁻⁷.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpFloat(Vector256<float> x)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.3f)), Vector256.Create(88.7f));
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.3f)), Vector256.Create(88.3f));
         var n = Vector256.Round(x * Vector256.Create(1.44269504f));
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693145752f), x); // ln 2, high bits: n·C1 is exact
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-1.42860677e-6f), r);   // ln 2, low bits

@@ -215,6 +215,10 @@ public sealed class CharLmTrainer
         }
         _optimizer.ZeroGrad();
         var (loss, final) = Model.Loss(_tape, _inputs, _targets, b, _carry);
+        if (!float.IsFinite(loss.Value[0]))
+        {
+            throw new InvalidOperationException($"Training diverged at step {Step}: the loss is {loss.Value[0]}. Lower the learning rate or the clipping norm.");
+        }
         _tape.Backward(loss);
         if (_options.Clip > 0) GradientClipping.ClipByGlobalNorm(_parameters, _options.Clip);
         _optimizer.LearningRate = LearningRateAt(Step);

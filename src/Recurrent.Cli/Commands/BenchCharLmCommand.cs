@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Recurrent.Cli.Bench;
+using Recurrent.Data.Text;
+using Recurrent.Models;
+using Recurrent.Tensors;
+using Recurrent.Training;
+using Spectre.Console;
+
+namespace Recurrent.Cli.Commands;
+
+/// <summary>
+/// <c>recurrent bench charlm</c>: the median time of one character-model training step (forward, backward, clipping,
+/// Adam) and the characters per second it gives, as <c>peer torch charlm-speed</c> measures libtorch on the same model.
+/// </summary>
+internal static class BenchCharLmCommand
+{
+    public static Command Create()
+    {
+        var corpus = new Option<string?>("--corpus") { Description = "UTF-8 text file (default: the built-in corpus)." };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units per layer.", DefaultValueFactory = _ => 256 };
+        var layers = new Option<int>("--layers") { Description = "Stacked LSTM layers.", DefaultValueFactory = _ => 2 };
+        var embed = new Option<int>("--embed") { Description = "Embedding size.", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch") { Description = "Windows per step.", DefaultValueFactory = _ => 32 };
+        var steps = new Option<int>("--steps") { Description = "Characters per window.", DefaultValueFactory = _ => 64 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 2e-3 };
+        var clip = new Option<double>("--clip") { Description = "Gradient-norm clipping.", DefaultValueFactory = _ => 5.0 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1337UL };
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("charlm", "Median ms per training step and chars/s of the character-level LSTM language model.")
+        {
+            corpus, hidden, layers, embed, batch, steps, lr, clip, seed, threads, json,
+        };
+        command.SetAction(parse => CliErrors.Run(parse, () =>
+        {
+            int t = CommonOptions.ApplyThreads(parse.GetValue(threads));
+            int b = CommonOptions.Positive(parse.GetValue(batch), "--batch"), s = CommonOptions.Positive(parse.GetValue(steps), "--steps");
+            int h = CommonOptions.Positive(parse.GetValue(hidden), "--hidden"), l = CommonOptions.Positive(parse.GetValue(layers), "--layers");
+            int e = CommonOptions.Positive(parse.GetValue(embed), "--embed");
+            string? path = parse.GetValue(corpus);
+            var text = path is null ? CharCorpus.BuiltIn() : CharCorpus.Load(path);
+            var model = new CharLanguageModel<float>(new CharModelConfig(text.Vocabulary.Count, e, h, l), new Rng(parse.GetValue(seed)));
+            var trainer = new CharLmTrainer(model, text, new CharLmTrainingOptions
+            {
+                Batch = b, Window = s, LearningRate = parse.GetValue(lr), Clip = parse.GetValue(clip), Seed = parse.GetValue(seed),
+            });
+            double ms = Timing.MedianMs(trainer.TrainStep, warmup: 3, minRunSeconds: 2);
+            double charsPerSecond = b * s / (ms / 1000);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonLine.Format(("op", "charlm-speed"), ("impl", "recurrent"), ("cell", "lstm"), ("B", b), ("T", s), ("H", h),
+                    ("layers", l), ("embed", e), ("threads", t), ("chars_per_s", Math.Round(charsPerSecond, 1)), ("median_ms_per_step", Math.Round(ms, 3))));
+            }
+            else
+            {
+                AnsiConsole.MarkupLine($"char-LM LSTM {l}×{h}, embedding {e}, B={b} T={s}, V={text.Vocabulary.Count}, {t} thread(s)");
+                AnsiConsole.MarkupLine($"median {ms:F3} ms per training step, {charsPerSecond:F0} chars/s");
+            }
+            return 0;
+        }));
+        return command;
+    }
+}
