@@ -6,7 +6,7 @@ namespace Recurrent.Cells;
 /// <summary>
 /// What the fused sequence kernels of every cell share: the buffers of one layer-direction's pass, kept from one call
 /// to the next so that a warm training step allocates nothing; the gathering of the input into time-major processing
-/// order; masking for variable lengths; and the split of each step's gate arithmetic over the cores.
+/// order; masking for variable lengths; and the split of the recurrence over the cores by batch rows.
 /// </summary>
 /// <remarks>
 /// <para>
