@@ -23,6 +23,19 @@ public class VectorMathTests
         Assert.True(worstExp < 1e-6, $"exp relative error {worstExp:E2}");
     }
 
+    [Fact]
+    public void ExponentialIsAccurateOverTheWholeUnclampedRange()
+    {
+        // Every 2ⁿ the float exponential builds, n = −126 … 127, and the rounding of x/ln 2 in between.
+        double worst = 0;
+        for (float a = -87.3f; a <= 88.3f; a += 0.0137f)
+        {
+            double exact = Math.Exp(a);
+            worst = Math.Max(worst, Math.Abs(VectorMath.ExpFloat(Vector256.Create(a))[0] - exact) / exact);
+        }
+        Assert.True(worst < 1e-6, $"exp relative error {worst:E2}");
+    }
+
     [Theory]
     [InlineData(88.5f)]
     [InlineData(-88.5f)]
