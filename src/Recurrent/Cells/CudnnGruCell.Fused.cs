@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using Recurrent.Kernels;
 
 namespace Recurrent.Cells;
@@ -130,22 +129,22 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
         ElementWise.Run<T, BackwardLanes>(ref lanes, h);
     }
 
-    private ref struct ForwardLanes : ILaneKernel
+    private ref struct ForwardLanes : ILaneKernel<T>
     {
         public Span<T> R, Z, N, HHat, Next;
         public ReadOnlySpan<T> GhR, GhZ, GhN, Bhn, Prev, BR, BZ, BN;
 
-        public void Vector(int j)
+        void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var r = VectorMath.Sigmoid(Lanes.Load<T>(R, j) + Lanes.Load(GhR, j) + Lanes.Load(BR, j));
-            var z = VectorMath.Sigmoid(Lanes.Load<T>(Z, j) + Lanes.Load(GhZ, j) + Lanes.Load(BZ, j));
-            var hHat = Lanes.Load(GhN, j) + Lanes.Load(Bhn, j);
-            var n = VectorMath.Tanh(Lanes.Load<T>(N, j) + Lanes.Load(BN, j) + r * hHat);
-            Lanes.Store(r, R, j);
-            Lanes.Store(z, Z, j);
-            Lanes.Store(n, N, j);
-            Lanes.Store(hHat, HHat, j);
-            Lanes.Store(n + z * (Lanes.Load(Prev, j) - n), Next, j);
+            var r = TV.Sigmoid(TV.Load(R, j) + TV.Load(GhR, j) + TV.Load(BR, j));
+            var z = TV.Sigmoid(TV.Load(Z, j) + TV.Load(GhZ, j) + TV.Load(BZ, j));
+            var hHat = TV.Load(GhN, j) + TV.Load(Bhn, j);
+            var n = TV.Tanh(TV.Load(N, j) + TV.Load(BN, j) + r * hHat);
+            TV.Store(r, R, j);
+            TV.Store(z, Z, j);
+            TV.Store(n, N, j);
+            TV.Store(hHat, HHat, j);
+            TV.Store(n + z * (TV.Load(Prev, j) - n), Next, j);
         }
 
         public void Scalar(int j)
@@ -157,28 +156,28 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
         }
     }
 
-    private ref struct BackwardLanes : ILaneKernel
+    private ref struct BackwardLanes : ILaneKernel<T>
     {
         public Span<T> R, Z, N, DR, DZ, DHHat, Direct;
         public ReadOnlySpan<T> HHat, Prev, DH, DY;
 
-        public void Vector(int j)
+        void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var one = Vector256<T>.One;
-            var r = Lanes.Load<T>(R, j);
-            var z = Lanes.Load<T>(Z, j);
-            var n = Lanes.Load<T>(N, j);
-            var dh = Lanes.Load(DH, j) + Lanes.Load(DY, j);
-            var dz = dh * (Lanes.Load(Prev, j) - n) * z * (one - z);
+            var one = TV.One;
+            var r = TV.Load(R, j);
+            var z = TV.Load(Z, j);
+            var n = TV.Load(N, j);
+            var dh = TV.Load(DH, j) + TV.Load(DY, j);
+            var dz = dh * (TV.Load(Prev, j) - n) * z * (one - z);
             var dn = dh * (one - z) * (one - n * n);
-            var dr = dn * Lanes.Load(HHat, j) * r * (one - r);
-            Lanes.Store(dr, R, j);
-            Lanes.Store(dz, Z, j);
-            Lanes.Store(dn, N, j);
-            Lanes.Store(dr, DR, j);
-            Lanes.Store(dz, DZ, j);
-            Lanes.Store(dn * r, DHHat, j);
-            Lanes.Store(dh * z, Direct, j);
+            var dr = dn * TV.Load(HHat, j) * r * (one - r);
+            TV.Store(dr, R, j);
+            TV.Store(dz, Z, j);
+            TV.Store(dn, N, j);
+            TV.Store(dr, DR, j);
+            TV.Store(dz, DZ, j);
+            TV.Store(dn * r, DHHat, j);
+            TV.Store(dh * z, Direct, j);
         }
 
         public void Scalar(int j)

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using Recurrent.Autodiff;
 using Recurrent.Kernels;
 
@@ -107,23 +106,23 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
     }
 
     /// <summary><c>dA = (dh + dy) ⊙ φ'</c>, φ' from the output h.</summary>
-    private ref struct BackwardLanes : ILaneKernel
+    private ref struct BackwardLanes : ILaneKernel<T>
     {
         public Span<T> DPre;
         public ReadOnlySpan<T> H, DH, DY;
         public Activation Phi;
 
-        public void Vector(int j)
+        void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var h = Lanes.Load(H, j);
-            var d = Lanes.Load(DH, j) + Lanes.Load(DY, j);
+            var h = TV.Load(H, j);
+            var d = TV.Load(DH, j) + TV.Load(DY, j);
             var result = Phi switch
             {
-                Activation.Tanh => d * (Vector256<T>.One - h * h),
-                Activation.Sigmoid => d * h * (Vector256<T>.One - h),
-                _ => d & Vector256.GreaterThan(h, Vector256<T>.Zero),
+                Activation.Tanh => d * (TV.One - h * h),
+                Activation.Sigmoid => d * h * (TV.One - h),
+                _ => d & TV.Positive(h),
             };
-            Lanes.Store(result, DPre, j);
+            TV.Store(result, DPre, j);
         }
 
         public void Scalar(int j)

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using Recurrent.Kernels;
 
 namespace Recurrent.Cells;
@@ -157,17 +156,17 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
     }
 
     /// <summary><c>r, z = σ(·)</c> in place; <c>rh = r⊙h</c>.</summary>
-    private ref struct GatesLanes : ILaneKernel
+    private ref struct GatesLanes : ILaneKernel<T>
     {
         public Span<T> R, Z, RH;
         public ReadOnlySpan<T> Prev, BR, BZ;
 
-        public void Vector(int j)
+        void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var r = VectorMath.Sigmoid(Lanes.Load<T>(R, j) + Lanes.Load(BR, j));
-            Lanes.Store(r, R, j);
-            Lanes.Store(VectorMath.Sigmoid(Lanes.Load<T>(Z, j) + Lanes.Load(BZ, j)), Z, j);
-            Lanes.Store(r * Lanes.Load(Prev, j), RH, j);
+            var r = TV.Sigmoid(TV.Load(R, j) + TV.Load(BR, j));
+            TV.Store(r, R, j);
+            TV.Store(TV.Sigmoid(TV.Load(Z, j) + TV.Load(BZ, j)), Z, j);
+            TV.Store(r * TV.Load(Prev, j), RH, j);
         }
 
         public void Scalar(int j)
@@ -178,17 +177,17 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
     }
 
     /// <summary><c>h̃ = tanh(·)</c> in place; <c>h' = h + z⊙(h̃ − h)</c>.</summary>
-    private ref struct CandidateLanes : ILaneKernel
+    private ref struct CandidateLanes : ILaneKernel<T>
     {
         public Span<T> N, Next;
         public ReadOnlySpan<T> Z, Prev, BN;
 
-        public void Vector(int j)
+        void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var n = VectorMath.Tanh(Lanes.Load<T>(N, j) + Lanes.Load(BN, j));
-            var h = Lanes.Load(Prev, j);
-            Lanes.Store(n, N, j);
-            Lanes.Store(h + Lanes.Load(Z, j) * (n - h), Next, j);
+            var n = TV.Tanh(TV.Load(N, j) + TV.Load(BN, j));
+            var h = TV.Load(Prev, j);
+            TV.Store(n, N, j);
+            TV.Store(h + TV.Load(Z, j) * (n - h), Next, j);
         }
 
         public void Scalar(int j)
@@ -199,20 +198,20 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
     }
 
     /// <summary><c>dz</c>, <c>dn</c> in place; the direct part <c>dh⊙(1−z)</c> of dh_prev.</summary>
-    private ref struct CandidateBackLanes : ILaneKernel
+    private ref struct CandidateBackLanes : ILaneKernel<T>
     {
         public Span<T> N, Z, Direct;
         public ReadOnlySpan<T> Prev, DH, DY;
 
-        public void Vector(int j)
+        void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var one = Vector256<T>.One;
-            var n = Lanes.Load<T>(N, j);
-            var z = Lanes.Load<T>(Z, j);
-            var dh = Lanes.Load(DH, j) + Lanes.Load(DY, j);
-            Lanes.Store(dh * (n - Lanes.Load(Prev, j)) * z * (one - z), Z, j);
-            Lanes.Store(dh * z * (one - n * n), N, j);
-            Lanes.Store(dh * (one - z), Direct, j);
+            var one = TV.One;
+            var n = TV.Load(N, j);
+            var z = TV.Load(Z, j);
+            var dh = TV.Load(DH, j) + TV.Load(DY, j);
+            TV.Store(dh * (n - TV.Load(Prev, j)) * z * (one - z), Z, j);
+            TV.Store(dh * z * (one - n * n), N, j);
+            TV.Store(dh * (one - z), Direct, j);
         }
 
         public void Scalar(int j)
@@ -223,17 +222,17 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
     }
 
     /// <summary><c>dr = d(rh)⊙h⊙r(1−r)</c> in place; <c>d(rh)⊙r</c> added to dh_prev.</summary>
-    private ref struct GatesBackLanes : ILaneKernel
+    private ref struct GatesBackLanes : ILaneKernel<T>
     {
         public Span<T> R, Direct;
         public ReadOnlySpan<T> DRH, Prev;
 
-        public void Vector(int j)
+        void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var r = Lanes.Load<T>(R, j);
-            var drh = Lanes.Load(DRH, j);
-            Lanes.Store(drh * Lanes.Load(Prev, j) * r * (Vector256<T>.One - r), R, j);
-            Lanes.Store(Lanes.Load<T>(Direct, j) + drh * r, Direct, j);
+            var r = TV.Load(R, j);
+            var drh = TV.Load(DRH, j);
+            TV.Store(drh * TV.Load(Prev, j) * r * (TV.One - r), R, j);
+            TV.Store(TV.Load(Direct, j) + drh * r, Direct, j);
         }
 
         public void Scalar(int j)

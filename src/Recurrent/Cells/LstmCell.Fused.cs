@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using Recurrent.Kernels;
 
 namespace Recurrent.Cells;
@@ -144,26 +143,26 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         ElementWise.Run<T, BackwardLanes>(ref lanes, h);
     }
 
-    private ref struct ForwardLanes : ILaneKernel
+    private ref struct ForwardLanes : ILaneKernel<T>
     {
         public Span<T> I, F, G, O, C, TanhC, H;
         public ReadOnlySpan<T> RI, RF, RG, RO, BI, BF, BG, BO, CPrev;
 
-        public void Vector(int j)
+        void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var i = VectorMath.Sigmoid(Lanes.Load<T>(I, j) + Lanes.Load(RI, j) + Lanes.Load(BI, j));
-            var f = VectorMath.Sigmoid(Lanes.Load<T>(F, j) + Lanes.Load(RF, j) + Lanes.Load(BF, j));
-            var g = VectorMath.Tanh(Lanes.Load<T>(G, j) + Lanes.Load(RG, j) + Lanes.Load(BG, j));
-            var o = VectorMath.Sigmoid(Lanes.Load<T>(O, j) + Lanes.Load(RO, j) + Lanes.Load(BO, j));
-            var c = f * Lanes.Load(CPrev, j) + i * g;
-            var tc = VectorMath.Tanh(c);
-            Lanes.Store(i, I, j);
-            Lanes.Store(f, F, j);
-            Lanes.Store(g, G, j);
-            Lanes.Store(o, O, j);
-            Lanes.Store(c, C, j);
-            Lanes.Store(tc, TanhC, j);
-            Lanes.Store(o * tc, H, j);
+            var i = TV.Sigmoid(TV.Load(I, j) + TV.Load(RI, j) + TV.Load(BI, j));
+            var f = TV.Sigmoid(TV.Load(F, j) + TV.Load(RF, j) + TV.Load(BF, j));
+            var g = TV.Tanh(TV.Load(G, j) + TV.Load(RG, j) + TV.Load(BG, j));
+            var o = TV.Sigmoid(TV.Load(O, j) + TV.Load(RO, j) + TV.Load(BO, j));
+            var c = f * TV.Load(CPrev, j) + i * g;
+            var tc = TV.Tanh(c);
+            TV.Store(i, I, j);
+            TV.Store(f, F, j);
+            TV.Store(g, G, j);
+            TV.Store(o, O, j);
+            TV.Store(c, C, j);
+            TV.Store(tc, TanhC, j);
+            TV.Store(o * tc, H, j);
         }
 
         public void Scalar(int j)
@@ -175,26 +174,26 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         }
     }
 
-    private ref struct BackwardLanes : ILaneKernel
+    private ref struct BackwardLanes : ILaneKernel<T>
     {
         public Span<T> I, F, G, O, DC;
         public ReadOnlySpan<T> CPrev, TanhC, DH, DY;
 
-        public void Vector(int j)
+        void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var one = Vector256<T>.One;
-            var i = Lanes.Load<T>(I, j);
-            var f = Lanes.Load<T>(F, j);
-            var g = Lanes.Load<T>(G, j);
-            var o = Lanes.Load<T>(O, j);
-            var tc = Lanes.Load(TanhC, j);
-            var dh = Lanes.Load(DH, j) + Lanes.Load(DY, j);
-            var dc = Lanes.Load<T>(DC, j) + dh * o * (one - tc * tc);
-            Lanes.Store(dc * g * i * (one - i), I, j);
-            Lanes.Store(dc * Lanes.Load(CPrev, j) * f * (one - f), F, j);
-            Lanes.Store(dc * i * (one - g * g), G, j);
-            Lanes.Store(dh * tc * o * (one - o), O, j);
-            Lanes.Store(dc * f, DC, j);
+            var one = TV.One;
+            var i = TV.Load(I, j);
+            var f = TV.Load(F, j);
+            var g = TV.Load(G, j);
+            var o = TV.Load(O, j);
+            var tc = TV.Load(TanhC, j);
+            var dh = TV.Load(DH, j) + TV.Load(DY, j);
+            var dc = TV.Load(DC, j) + dh * o * (one - tc * tc);
+            TV.Store(dc * g * i * (one - i), I, j);
+            TV.Store(dc * TV.Load(CPrev, j) * f * (one - f), F, j);
+            TV.Store(dc * i * (one - g * g), G, j);
+            TV.Store(dh * tc * o * (one - o), O, j);
+            TV.Store(dc * f, DC, j);
         }
 
         public void Scalar(int j)

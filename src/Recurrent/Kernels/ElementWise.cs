@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -94,20 +95,28 @@ public static class ElementWise
     }
 
     /// <summary>
-    /// Runs a multi-span fused kernel over <paramref name="length"/> elements: <see cref="ILaneKernel.Vector"/> on whole
-    /// vectors of <typeparamref name="T"/>, <see cref="ILaneKernel.Scalar"/> on the rest.
+    /// Runs a multi-span fused kernel over <paramref name="length"/> elements: <see cref="ILaneKernel{T}.Vector{TV}"/> on
+    /// whole 512-bit vectors where the processor accelerates them, then on whole 256-bit vectors, and
+    /// <see cref="ILaneKernel{T}.Scalar"/> on the rest.
     /// </summary>
     /// <typeparam name="T">Element type, which sets the vector width.</typeparam>
     /// <typeparam name="TKernel">The kernel.</typeparam>
     /// <param name="kernel">The kernel, holding its spans.</param>
     /// <param name="length">Number of elements.</param>
-    public static void Run<T, TKernel>(ref TKernel kernel, int length) where TKernel : ILaneKernel, allows ref struct
+    public static void Run<T, TKernel>(ref TKernel kernel, int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : ILaneKernel<T>, allows ref struct
     {
         int i = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            int width = Vector512<T>.Count;
+            for (; i <= length - width; i += width) kernel.Vector<Lanes512<T>>(i);
+        }
         if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
         {
             int width = Vector256<T>.Count;
-            for (; i <= length - width; i += width) kernel.Vector(i);
+            for (; i <= length - width; i += width) kernel.Vector<Lanes256<T>>(i);
         }
         for (; i < length; i++) kernel.Scalar(i);
     }
