@@ -45,8 +45,7 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
         var x = X.AsSpan(0, tb * Input);
         if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dPre, x, cell.WeightIH.GradForAccumulation().Span, h, Input, tb, transposeA: true, accumulate: true);
         if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dPre, Hs.AsSpan(0, tb * h), cell.WeightHH.GradForAccumulation().Span, h, h, tb, transposeA: true, accumulate: true);
-        if (cell.BiasIH.RequiresGrad) AddColumnSums(dPre, tb, h, h, cell.BiasIH.GradForAccumulation().Span);
-        if (cell.BiasHH.RequiresGrad) AddColumnSums(dPre, tb, h, h, cell.BiasHH.GradForAccumulation().Span);
+        AccumulateBiasGradients(dPre, tb, h, cell.BiasIH, cell.BiasHH);
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dPre, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, h);
     }
 

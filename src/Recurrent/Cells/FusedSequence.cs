@@ -267,6 +267,28 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
         for (int r = 0; r < count; r++) TensorPrimitives.Add(sums, rows.Slice(r * ld, width), sums);
     }
 
+    private T[] _biasSums = [];
+
+    /// <summary>
+    /// Adds the column sums of <paramref name="dG"/> to the gradients of both biases, b_ih and b_hh, which enter the
+    /// pre-activations the same way: dG, the largest buffer of the pass, is read once into one sum that both take.
+    /// </summary>
+    /// <param name="dG">The pre-activation gradients, <paramref name="count"/> rows of <paramref name="width"/>.</param>
+    /// <param name="count">Rows.</param>
+    /// <param name="width">Columns: the bias length.</param>
+    /// <param name="biasIH">b_ih.</param>
+    /// <param name="biasHH">b_hh.</param>
+    protected void AccumulateBiasGradients(ReadOnlySpan<T> dG, int count, int width, Autodiff.Variable<T> biasIH, Autodiff.Variable<T> biasHH)
+    {
+        if (!biasIH.RequiresGrad && !biasHH.RequiresGrad) return;
+        Ensure(ref _biasSums, width);
+        var sums = _biasSums.AsSpan(0, width);
+        sums.Clear();
+        AddColumnSums(dG, count, width, width, sums);
+        if (biasIH.RequiresGrad) TensorPrimitives.Add(biasIH.GradForAccumulation().Span, sums, biasIH.GradForAccumulation().Span);
+        if (biasHH.RequiresGrad) TensorPrimitives.Add(biasHH.GradForAccumulation().Span, sums, biasHH.GradForAccumulation().Span);
+    }
+
     private void Configure(scoped ref FusedForwardArgs<T> a)
     {
         Batch = a.Batch;

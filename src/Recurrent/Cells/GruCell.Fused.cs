@@ -65,8 +65,7 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
             Multiply(dG, g3, Hs.AsSpan(0, tb * h), h, dW, h, 2 * h, h, tb, true, false, accumulate: true);
             Multiply(dG[(2 * h)..], g3, _rh.AsSpan(0, tb * h), h, dW[(2 * h * h)..], h, h, h, tb, true, false, accumulate: true);
         }
-        if (cell.BiasIH.RequiresGrad) AddColumnSums(dG, tb, g3, g3, cell.BiasIH.GradForAccumulation().Span);
-        if (cell.BiasHH.RequiresGrad) AddColumnSums(dG, tb, g3, g3, cell.BiasHH.GradForAccumulation().Span);
+        AccumulateBiasGradients(dG, tb, g3, cell.BiasIH, cell.BiasHH);
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dG, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g3);
     }
 

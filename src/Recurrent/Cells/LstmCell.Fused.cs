@@ -69,8 +69,7 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         var x = X.AsSpan(0, tb * Input);
         if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dGates, x, cell.WeightIH.GradForAccumulation().Span, g4, Input, tb, transposeA: true, accumulate: true);
         if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dGates, Hs.AsSpan(0, tb * Hidden), cell.WeightHH.GradForAccumulation().Span, g4, Hidden, tb, transposeA: true, accumulate: true);
-        if (cell.BiasIH.RequiresGrad) AddColumnSums(dGates, tb, g4, g4, cell.BiasIH.GradForAccumulation().Span);
-        if (cell.BiasHH.RequiresGrad) AddColumnSums(dGates, tb, g4, g4, cell.BiasHH.GradForAccumulation().Span);
+        AccumulateBiasGradients(dGates, tb, g4, cell.BiasIH, cell.BiasHH);
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dGates, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g4);
     }
 
