@@ -56,8 +56,8 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
         var dGx = _gx.AsSpan(0, tb * g3);
         var dGh = _gh.AsSpan(0, tb * g3);
         var x = X.AsSpan(0, tb * Input);
-        if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dGx, x, cell.WeightIH.GradForAccumulation().Span, g3, Input, tb, transposeA: true, accumulate: true);
-        if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dGh, Hs.AsSpan(0, tb * h), cell.WeightHH.GradForAccumulation().Span, g3, h, tb, transposeA: true, accumulate: true);
+        if (cell.WeightIH.RequiresGrad) AccumulateWeightGradient(dGx, g3, x, Input, cell.WeightIH.GradForAccumulation().Span, Input, g3, Input, tb);
+        if (cell.WeightHH.RequiresGrad) AccumulateWeightGradient(dGh, g3, Hs.AsSpan(0, tb * h), h, cell.WeightHH.GradForAccumulation().Span, h, g3, h, tb);
         if (cell.BiasIH.RequiresGrad) AddColumnSums(dGx, tb, g3, g3, cell.BiasIH.GradForAccumulation().Span);
         if (cell.BiasHH.RequiresGrad) AddColumnSums(dGh, tb, g3, g3, cell.BiasHH.GradForAccumulation().Span);
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dGx, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g3);

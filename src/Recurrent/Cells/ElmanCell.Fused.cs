@@ -43,8 +43,8 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
         RunRecurrence(BackwardMode);
         var dPre = _pre.AsSpan(0, tb * h);
         var x = X.AsSpan(0, tb * Input);
-        if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dPre, x, cell.WeightIH.GradForAccumulation().Span, h, Input, tb, transposeA: true, accumulate: true);
-        if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dPre, Hs.AsSpan(0, tb * h), cell.WeightHH.GradForAccumulation().Span, h, h, tb, transposeA: true, accumulate: true);
+        if (cell.WeightIH.RequiresGrad) AccumulateWeightGradient(dPre, h, x, Input, cell.WeightIH.GradForAccumulation().Span, Input, h, Input, tb);
+        if (cell.WeightHH.RequiresGrad) AccumulateWeightGradient(dPre, h, Hs.AsSpan(0, tb * h), h, cell.WeightHH.GradForAccumulation().Span, h, h, h, tb);
         AccumulateBiasGradients(dPre, tb, h, cell.BiasIH, cell.BiasHH);
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dPre, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, h);
     }

@@ -58,12 +58,12 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
         RunRecurrence(BackwardMode);
         var dG = _g.AsSpan(0, tb * g3);
         var x = X.AsSpan(0, tb * Input);
-        if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dG, x, cell.WeightIH.GradForAccumulation().Span, g3, Input, tb, transposeA: true, accumulate: true);
+        if (cell.WeightIH.RequiresGrad) AccumulateWeightGradient(dG, g3, x, Input, cell.WeightIH.GradForAccumulation().Span, Input, g3, Input, tb);
         if (cell.WeightHH.RequiresGrad)
         {
             var dW = cell.WeightHH.GradForAccumulation().Span;
-            Multiply(dG, g3, Hs.AsSpan(0, tb * h), h, dW, h, 2 * h, h, tb, true, false, accumulate: true);
-            Multiply(dG[(2 * h)..], g3, _rh.AsSpan(0, tb * h), h, dW[(2 * h * h)..], h, h, h, tb, true, false, accumulate: true);
+            AccumulateWeightGradient(dG, g3, Hs.AsSpan(0, tb * h), h, dW, h, 2 * h, h, tb);
+            AccumulateWeightGradient(dG[(2 * h)..], g3, _rh.AsSpan(0, tb * h), h, dW[(2 * h * h)..], h, h, h, tb);
         }
         AccumulateBiasGradients(dG, tb, g3, cell.BiasIH, cell.BiasHH);
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dG, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g3);

@@ -67,8 +67,8 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
 
         var dGates = _gates.AsSpan(0, tb * g4);
         var x = X.AsSpan(0, tb * Input);
-        if (cell.WeightIH.RequiresGrad) Gemm.Multiply<T>(dGates, x, cell.WeightIH.GradForAccumulation().Span, g4, Input, tb, transposeA: true, accumulate: true);
-        if (cell.WeightHH.RequiresGrad) Gemm.Multiply<T>(dGates, Hs.AsSpan(0, tb * Hidden), cell.WeightHH.GradForAccumulation().Span, g4, Hidden, tb, transposeA: true, accumulate: true);
+        if (cell.WeightIH.RequiresGrad) AccumulateWeightGradient(dGates, g4, x, Input, cell.WeightIH.GradForAccumulation().Span, Input, g4, Input, tb);
+        if (cell.WeightHH.RequiresGrad) AccumulateWeightGradient(dGates, g4, Hs.AsSpan(0, tb * Hidden), Hidden, cell.WeightHH.GradForAccumulation().Span, Hidden, g4, Hidden, tb);
         AccumulateBiasGradients(dGates, tb, g4, cell.BiasIH, cell.BiasHH);
         if (!args.DX.IsEmpty) Gemm.Multiply<T>(dGates, cell.WeightIH.Value.Span, DXBuffer.AsSpan(0, tb * Input), tb, Input, g4);
     }
