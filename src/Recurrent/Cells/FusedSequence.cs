@@ -269,12 +269,17 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
 
     private T[] _weightGradT = [];
 
+    /// <summary>Weights up to this many elements (1024×256) take the transposed product in <see cref="AccumulateWeightGradient"/>.</summary>
+    private const long TransposedProductLimit = 1024 * 256;
+
     /// <summary>
     /// <c>dW += dGᵀ·V</c> over all steps, for the weight that maps rows of V (<paramref name="width"/> features) to
-    /// <paramref name="gates"/> pre-activation columns of dG. It is computed as <c>(Vᵀ·dG)ᵀ</c>: that product packs
-    /// the narrow V rather than the wide dG, and measured 20–40 % faster alone at the shapes of the benchmarks (gates ×
-    /// width × steps·B = 512×64×1600: 0.53 against 0.75 ms; 1024×256×2048: 5.9 against 6.6 ms), for a transpose of
-    /// only gates × width elements. Inside the LSTM S training step both weight gradients went from 1.88 to 1.69 ms.
+    /// <paramref name="gates"/> pre-activation columns of dG. A small weight's is computed as <c>(Vᵀ·dG)ᵀ</c>: that
+    /// product packs the narrow V rather than the wide dG, and measured 20–40 % faster alone (gates × width × steps·B
+    /// = 512×64×1600: 0.53 against 0.75 ms; 1024×256×2048: 5.9 against 6.6 ms), for a transpose of only gates × width
+    /// elements; inside the LSTM S training step both weight gradients went from 1.88 to 1.69 ms. From
+    /// <see cref="TransposedProductLimit"/> elements on, both orders run at the same ~185 GFLOP/s (4096×1024×2048:
+    /// 90.6 and 92.4 ms) and the transpose would only add to it, so dG·V is multiplied directly.
     /// </summary>
     /// <param name="dG">Pre-activation gradients, one row per step and sequence.</param>
     /// <param name="ldg">Their leading dimension.</param>
@@ -288,6 +293,11 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     protected void AccumulateWeightGradient(ReadOnlySpan<T> dG, int ldg, ReadOnlySpan<T> v, int ldv, Span<T> grad, int ldGrad,
         int gates, int width, int count)
     {
+        if ((long)gates * width > TransposedProductLimit)
+        {
+            Multiply(dG, ldg, v, ldv, grad, ldGrad, gates, width, count, transposeA: true, transposeB: false, accumulate: true);
+            return;
+        }
         Ensure(ref _weightGradT, width * gates);
         var product = _weightGradT.AsSpan(0, width * gates);
         Multiply(v, ldv, dG, ldg, product, gates, width, gates, count, transposeA: true, transposeB: false, accumulate: false);

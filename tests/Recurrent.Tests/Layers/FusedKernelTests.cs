@@ -30,6 +30,7 @@ public class FusedKernelTests
             data.Add(kind, phi, 9, 4, 31, 8, 2, false, true, false);
             data.Add(kind, phi, 2, 7, 1, 17, 1, true, false, false);
             data.Add(kind, phi, 32, 5, 7, 64, 2, true, true, true); // large enough for the gate passes to run on both cores
+            data.Add(kind, phi, 2, 3, 600, 520, 1, false, true, true); // weights past the transposed weight-gradient product's limit
         }
         return data;
     }
