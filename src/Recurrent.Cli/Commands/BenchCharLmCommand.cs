@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Recurrent.Cli.Bench;
 using Recurrent.Data.Text;
+using Recurrent.Lecture.Data;
 using Recurrent.Models;
 using Recurrent.Tensors;
 using Recurrent.Training;
@@ -38,7 +39,7 @@ internal static class BenchCharLmCommand
             int h = CommonOptions.Positive(parse.GetValue(hidden), "--hidden"), l = CommonOptions.Positive(parse.GetValue(layers), "--layers");
             int e = CommonOptions.Positive(parse.GetValue(embed), "--embed");
             string? path = parse.GetValue(corpus);
-            var text = path is null ? CharCorpus.BuiltIn() : CharCorpus.Load(path);
+            var text = path is null ? BuiltInCorpus.Load() : CharCorpus.Load(path);
             var model = new CharLanguageModel<float>(new CharModelConfig(text.Vocabulary.Count, e, h, l), new Rng(parse.GetValue(seed)));
             var trainer = new CharLmTrainer(model, text, new CharLmTrainingOptions
             {

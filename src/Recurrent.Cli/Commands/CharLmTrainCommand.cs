@@ -4,6 +4,7 @@ using System.Text;
 using Recurrent.Cells;
 using Recurrent.Cli.Plotting;
 using Recurrent.Data.Text;
+using Recurrent.Lecture.Data;
 using Recurrent.Models;
 using Recurrent.Tensors;
 using Recurrent.Training;
@@ -184,7 +185,7 @@ internal static class CharLmTrainCommand
     }
 
     internal static CharCorpus LoadCorpus(string? path, double validationFraction, CharVocabulary? vocabulary) =>
-        path is null ? CharCorpus.BuiltIn(validationFraction, vocabulary) : CharCorpus.Load(path, validationFraction, vocabulary);
+        path is null ? BuiltInCorpus.Load(validationFraction, vocabulary) : CharCorpus.Load(path, validationFraction, vocabulary);
 
     private static CellKind ParseCell(string name) => name switch
     {

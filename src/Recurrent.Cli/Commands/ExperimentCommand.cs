@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using Recurrent.Cli.Bench;
 using Recurrent.Cli.Plotting;
-using Recurrent.Experiments;
+using Recurrent.Lecture.Experiments;
 
 namespace Recurrent.Cli.Commands;
 

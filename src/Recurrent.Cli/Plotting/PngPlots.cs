@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Recurrent.Experiments;
+using Recurrent.Lecture.Experiments;
 
 namespace Recurrent.Cli.Plotting;
 

@@ -111,24 +111,6 @@ public sealed class CharCorpus
         return Create(label, name, text, validationFraction, vocabulary);
     }
 
-    /// <summary>
-    /// A corpus of the C# files under <paramref name="directory"/>, concatenated in path order
-    /// (<see cref="BuiltInCorpus.FromDirectory"/>): Karpathy trained on the Linux sources; Recurrent can train on its own.
-    /// </summary>
-    /// <param name="directory">A source tree, such as the repository's <c>src</c>.</param>
-    /// <param name="validationFraction">The share held out for validation, in <c>[0, 1)</c>.</param>
-    /// <param name="vocabulary">The ids to use, or null to build them from the text.</param>
-    /// <returns>The corpus, named after the directory.</returns>
-    public static CharCorpus FromSourceTree(string directory, double validationFraction = 0.1, CharVocabulary? vocabulary = null) =>
-        FromText(BuiltInCorpus.FromDirectory(directory), $"C# sources under {directory}", validationFraction, vocabulary);
-
-    /// <summary>The corpus embedded in the library, Recurrent's own C# sources (<see cref="BuiltInCorpus.Text"/>).</summary>
-    /// <param name="validationFraction">The share held out for validation, in <c>[0, 1)</c>.</param>
-    /// <param name="vocabulary">The ids to use, or null to build them from the text.</param>
-    /// <returns>The corpus.</returns>
-    public static CharCorpus BuiltIn(double validationFraction = 0.1, CharVocabulary? vocabulary = null) =>
-        FromText(BuiltInCorpus.Text, BuiltInCorpus.Name, validationFraction, vocabulary);
-
     /// <summary>Throws, naming the corpus, when the training split has fewer than <paramref name="needed"/> characters.</summary>
     /// <param name="needed">The characters a batcher needs.</param>
     /// <param name="why">What needs them, such as "a window of T = 64".</param>
