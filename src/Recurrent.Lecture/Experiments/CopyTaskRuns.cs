@@ -42,7 +42,7 @@ internal static class CopyTaskRuns
                 OneHot(inputs, x);
                 return model.Loss(tape, xv, targets);
             });
-            var tapeEval = new Tape<float> { IsTraining = false };
+            var tapeEval = new Tape<float>();
             double loss = model.Loss(tapeEval, new Variable<float>(testX), testTargets).Value[0];
             var predicted = new int[TestSize * task.Length];
             model.Predict(testX, predicted);

@@ -25,7 +25,7 @@ internal static class GradientProbe
     {
         var cell = model.Rnn.Cells[0];
         int batch = x.Dim(0), steps = x.Dim(1);
-        var tape = new Tape<float> { IsTraining = false };
+        var tape = new Tape<float>();
         var input = new Variable<float>(x);
         var state = new Variable<float>[cell.State.Count];
         for (int c = 0; c < state.Length; c++) state[c] = new Variable<float>(new Tensor<float>(batch, cell.State[c].Size));

@@ -104,7 +104,7 @@ public static class LongTermExperiment
 
     private static double TestMse(SequenceClassifier<float> model, Tensor<float> x, Tensor<float> y)
     {
-        var tape = new Tape<float> { IsTraining = false };
+        var tape = new Tape<float>();
         return tape.MeanSquaredError(model.Forward(tape, new Variable<float>(x)), y).Value[0];
     }
 

@@ -29,9 +29,6 @@ public sealed class Tape<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly List<Variable<T>> _produced = [];
     private int _count;
 
-    /// <summary>Whether operations run in training mode (dropout active). Default true.</summary>
-    public bool IsTraining { get; set; } = true;
-
     /// <summary>
     /// The random source of the operations recorded on this tape (dropout masks). A trainer reseeds it at every step
     /// from the run's seed and the step number, so that a resumed run draws the same masks as an uninterrupted one.

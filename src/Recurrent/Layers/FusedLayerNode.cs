@@ -43,10 +43,12 @@ internal sealed class FusedLayerNode<T> : Node<T> where T : unmanaged, IFloating
             lengths.CopyTo(_lengths);
         }
 
+        // In evaluation mode nothing is kept for backward: the kernels take their inference path.
         bool grad = x.RequiresGrad;
         for (int i = 0; initial is not null && i < initial.Count; i++) grad |= initial[i].RequiresGrad;
         var parameters = layer.Parameters();
         for (int i = 0; i < parameters.Count; i++) grad |= parameters[i].RequiresGrad;
+        grad &= layer.IsTraining;
         bool lstm = _kernels[0].HasCellState;
         int dh = directions * h, bh = batch * h;
 
@@ -55,7 +57,7 @@ internal sealed class FusedLayerNode<T> : Node<T> where T : unmanaged, IFloating
         if (lstm) _cN = Output(ref _cN, grad, 3, layers * directions, batch, h, 0);
         if (_zeros.Length < bh) _zeros = new T[bh];
 
-        _dropped = Tape.IsTraining && opts.Dropout > 0 && layers > 1;
+        _dropped = layer.IsTraining && opts.Dropout > 0 && layers > 1;
         ReadOnlySpan<T> input = x.Value.Span;
         for (int k = 0; k < layers; k++)
         {
@@ -158,7 +160,7 @@ internal sealed class FusedLayerNode<T> : Node<T> where T : unmanaged, IFloating
     private void EnsureLayerBuffers(int k, int length)
     {
         if (_layerOutputs[k].Length < length) _layerOutputs[k] = new T[length];
-        if (Tape.IsTraining && _layer!.Options.Dropout > 0)
+        if (_dropped)
         {
             if (_layerInputs[k].Length < length || ReferenceEquals(_layerInputs[k], _layerOutputs[k])) _layerInputs[k] = new T[length];
             if (_masks[k].Length < length) _masks[k] = new T[length];

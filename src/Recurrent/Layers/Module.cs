@@ -8,6 +8,19 @@ namespace Recurrent.Layers;
 /// A trainable component that owns named parameters and sub-modules, as PyTorch's <c>nn.Module</c>: names compose with
 /// dots (<c>rnn.weight_ih_l0</c>), so any model's weights can be saved, loaded and compared with PyTorch by name.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A module registers its parameters and children in its constructor (<see cref="RegisterParameter"/>,
+/// <see cref="RegisterModule{TModule}"/>); a child's parameters are then named <c>child.name</c> with no prefix written
+/// by hand, and <see cref="Train"/>, <see cref="Eval"/>, <see cref="ZeroGrad"/>, <see cref="StateDict"/> reach the
+/// whole tree.
+/// </para>
+/// <para>
+/// One switch selects inference: after <see cref="Eval"/>, dropout is off and no activation is kept for a backward
+/// pass (the fused recurrent kernels run their inference path); <see cref="Train"/> turns both back on. Modules start
+/// in training mode, as in PyTorch.
+/// </para>
+/// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
 public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -32,6 +45,30 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Every parameter, in the order of <see cref="NamedParameters"/>.</summary>
     /// <returns>The parameters (the same list on every call).</returns>
     public IReadOnlyList<Variable<T>> Parameters() => _flat ??= NamedParameters().Select(p => p.Parameter).ToArray();
+
+    /// <summary>
+    /// Whether the module is in training mode (dropout active, activations kept for backward) or evaluation mode
+    /// (inference: neither). Set for the whole tree by <see cref="Train"/> and <see cref="Eval"/>.
+    /// </summary>
+    public bool IsTraining { get; private set; } = true;
+
+    /// <summary>Puts this module and every sub-module in training mode.</summary>
+    public void Train() => SetMode(true);
+
+    /// <summary>
+    /// Puts this module and every sub-module in evaluation mode: no dropout, and no activation saved for a backward
+    /// pass (a forward then records nothing a backward could use, and allocates nothing once warm).
+    /// </summary>
+    public void Eval() => SetMode(false);
+
+    private void SetMode(bool training)
+    {
+        IsTraining = training;
+        foreach (var (_, child) in _children) child.SetMode(training);
+    }
+
+    /// <summary>The sub-modules registered directly under this one, with their names.</summary>
+    public IReadOnlyList<(string Name, Module<T> Module)> Children => _children;
 
     /// <summary>The total number of scalar weights.</summary>
     public long ParameterCount => NamedParameters().Sum(p => (long)p.Parameter.Value.Length);
@@ -108,6 +145,11 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <returns><paramref name="module"/>.</returns>
     protected TModule RegisterModule<TModule>(string name, TModule module) where TModule : Module<T>
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(module);
+        if (name.Contains('.', StringComparison.Ordinal)) throw new ArgumentException($"Module name '{name}' contains a dot, which separates the levels of parameter names.", nameof(name));
+        if (_children.Any(c => c.Name == name)) throw new InvalidOperationException($"A sub-module named '{name}' is already registered.");
+        module.SetMode(IsTraining);
         _children.Add((name, module));
         _named = null;
         _flat = null;

@@ -138,7 +138,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
                 for (int c = 0; c < state.Length; c++) finals[c][index] = state[c];
             }
             var output = Directions == 1 ? directionOutputs[0] : tape.Concat(directionOutputs);
-            if (k < Options.Layers - 1) output = tape.Dropout(output, Options.Dropout);
+            if (k < Options.Layers - 1 && IsTraining) output = tape.Dropout(output, Options.Dropout);
             input = output;
         }
 
@@ -210,7 +210,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
     private void StepReference(ReadOnlySpan<T> x, RecurrentState<T> state, Span<T> output)
     {
         int batch = state.Batch;
-        var tape = _streamTape ??= new Tape<T> { IsTraining = false };
+        var tape = _streamTape ??= new Tape<T>();
         tape.Reset();
         var input = new Variable<T>(Tensor.FromArray(x, batch, InputSize));
         for (int k = 0; k < Options.Layers; k++)

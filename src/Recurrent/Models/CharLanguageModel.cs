@@ -70,7 +70,7 @@ public sealed class CharLanguageModel<T> : Module<T> where T : unmanaged, IFloat
         int steps = inputs.Length / batch;
         var embedded = tape.Reshape3(Embedding.Forward(tape, inputs), batch, steps);
         var result = Rnn.Forward(tape, embedded, initialState);
-        var features = tape.Dropout(result.Output, Config.Dropout);
+        var features = tape.Dropout(result.Output, IsTraining ? Config.Dropout : 0);
         return (Decoder.Forward(tape, features), result.FinalState);
     }
 

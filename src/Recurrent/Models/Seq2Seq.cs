@@ -32,7 +32,7 @@ public sealed class Seq2Seq<T> : Module<T> where T : unmanaged, IFloatingPointIe
     /// <summary>The kind recorded in checkpoints.</summary>
     public const string Kind = "Seq2Seq";
 
-    private readonly Tape<T> _inference = new() { IsTraining = false };
+    private readonly Tape<T> _inference = new();
     private Variable<T>? _source;
     private T[] _mask = [];
 
@@ -157,6 +157,7 @@ public sealed class Seq2Seq<T> : Module<T> where T : unmanaged, IFloatingPointIe
     /// <returns>The step decoder.</returns>
     internal StepDecoder<T> CreateStepDecoder(SourceBatch<T> source)
     {
+        using var inference = new EvalScope<T>(this);
         _inference.Reset();
         var encoded = Encode(_inference, source);
         Tensor<T>[] initial = [.. encoded.FinalState.Select(s => s.Value.Clone())];

@@ -30,7 +30,7 @@ public sealed class SequenceClassifier<T> : Module<T> where T : unmanaged, IFloa
     /// <summary>The kind recorded in checkpoints.</summary>
     public const string Kind = "SequenceClassifier";
 
-    private readonly Tape<T> _inference = new() { IsTraining = false };
+    private readonly Tape<T> _inference = new();
 
     /// <summary>Creates the model with freshly initialised weights.</summary>
     /// <param name="config">Sizes, cell and pooling.</param>
@@ -105,6 +105,7 @@ public sealed class SequenceClassifier<T> : Module<T> where T : unmanaged, IFloa
     {
         ArgumentNullException.ThrowIfNull(x);
         if (classes.Length != x.Dim(0)) throw new ArgumentException($"classes has room for {classes.Length}; expected B = {x.Dim(0)}.", nameof(classes));
+        using var inference = new EvalScope<T>(this);
         _inference.Reset();
         var logits = Forward(_inference, new Variable<T>(x), lengths).Value.Span;
         int v = Config.Outputs;

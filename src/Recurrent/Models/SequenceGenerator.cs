@@ -31,7 +31,7 @@ public sealed class SequenceGenerator<T> : Module<T> where T : unmanaged, IFloat
     public const string Kind = "SequenceGenerator";
 
     private readonly Linear<T>[] _init = [];
-    private readonly Tape<T> _inference = new() { IsTraining = false };
+    private readonly Tape<T> _inference = new();
     private readonly Variable<T>[] _initialState;
     private T[] _mask = [];
 
@@ -124,6 +124,7 @@ public sealed class SequenceGenerator<T> : Module<T> where T : unmanaged, IFloat
     internal StepDecoder<T> CreateStepDecoder(Tensor<T> features)
     {
         int batch = features.Dim(0);
+        using var inference = new EvalScope<T>(this);
         _inference.Reset();
         var f = Features.Forward(_inference, new Variable<T>(features));
         Tensor<T>? everyStep = null;

@@ -28,7 +28,7 @@ public sealed class SequenceTagger<T> : Module<T> where T : unmanaged, IFloating
     /// <summary>The kind recorded in checkpoints.</summary>
     public const string Kind = "SequenceTagger";
 
-    private readonly Tape<T> _inference = new() { IsTraining = false };
+    private readonly Tape<T> _inference = new();
     private T[] _mask = [];
 
     /// <summary>Creates the model with freshly initialised weights.</summary>
@@ -96,6 +96,7 @@ public sealed class SequenceTagger<T> : Module<T> where T : unmanaged, IFloating
         ArgumentNullException.ThrowIfNull(x);
         int batch = x.Dim(0), steps = x.Dim(1), v = Config.Classes;
         if (labels.Length != batch * steps) throw new ArgumentException($"labels has room for {labels.Length}; expected B·T = {batch * steps}.", nameof(labels));
+        using var inference = new EvalScope<T>(this);
         _inference.Reset();
         var logits = Forward(_inference, new Variable<T>(x), lengths).Value.Span;
         for (int b = 0; b < batch; b++)

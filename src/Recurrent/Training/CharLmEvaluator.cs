@@ -1,5 +1,6 @@
 using Recurrent.Autodiff;
 using Recurrent.Data.Text;
+using Recurrent.Layers;
 using Recurrent.Losses;
 using Recurrent.Models;
 
@@ -12,7 +13,7 @@ namespace Recurrent.Training;
 /// </summary>
 public sealed class CharLmEvaluator
 {
-    private readonly Tape<float> _tape = new() { IsTraining = false };
+    private readonly Tape<float> _tape = new();
     private int[] _inputs = [], _targets = [], _lengths = [];
 
     /// <summary>Mean cross-entropy (nats/char) of predicting each target of <paramref name="batcher"/>.</summary>
@@ -30,10 +31,7 @@ public sealed class CharLmEvaluator
             _targets = new int[b * t];
             _lengths = new int[b];
         }
-        var parameters = model.Parameters();
-        bool[] saved = parameters.Select(p => p.RequiresGrad).ToArray();
-        model.RequiresGrad(false);
-        try
+        using var inference = new EvalScope<float>(model);
         {
             batcher.Reset();
             double total = 0;
@@ -52,10 +50,6 @@ public sealed class CharLmEvaluator
                 count += valid;
             }
             return total / count;
-        }
-        finally
-        {
-            for (int i = 0; i < parameters.Count; i++) parameters[i].RequiresGrad = saved[i];
         }
     }
 }

@@ -61,10 +61,11 @@ public class RecurrentLayerGradientTests
         var rng = new Rng(3);
         var layer = new RecurrentLayer<double>(CellKind.Lstm, 3, 4, rng, new RecurrentLayerOptions { Layers = 2, Dropout = 0.5 });
         var x = new Variable<double>(Random(rng, 2, 5, 3));
-        var evalTape = new Tape<double> { IsTraining = false };
-        var a = layer.Forward(evalTape, x).Output.Value.ToArray();
-        var b = layer.Forward(new Tape<double> { IsTraining = false }, x).Output.Value.ToArray();
+        layer.Eval();
+        var a = layer.Forward(new Tape<double>(), x).Output.Value.ToArray();
+        var b = layer.Forward(new Tape<double>(), x).Output.Value.ToArray();
         Assert.Equal(a, b);
+        layer.Train();
         var c = layer.Forward(new Tape<double>(), x).Output.Value.ToArray();
         Assert.NotEqual(a, c);
     }

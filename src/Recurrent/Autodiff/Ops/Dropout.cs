@@ -6,20 +6,21 @@ namespace Recurrent.Autodiff;
 public static partial class Ops
 {
     /// <summary>
-    /// Inverted dropout: while the tape is training, each element is zeroed with probability <paramref name="p"/> and
-    /// the others are scaled by <c>1/(1 − p)</c>, so evaluation needs no rescaling; otherwise the input passes through.
+    /// Inverted dropout: each element is zeroed with probability <paramref name="p"/> and the others are scaled by
+    /// <c>1/(1 − p)</c>, so evaluation needs no rescaling. A module in evaluation mode passes p = 0, and then the input
+    /// passes through.
     /// </summary>
     /// <typeparam name="T">Element type.</typeparam>
     /// <param name="tape">The tape that records the operation.</param>
     /// <param name="x">Input.</param>
     /// <param name="p">Drop probability in <c>[0, 1)</c>.</param>
     /// <param name="rng">The source of the masks; null for the tape's <see cref="Tape{T}.Random"/>.</param>
-    /// <returns>The masked tensor (or <paramref name="x"/> itself when inactive).</returns>
+    /// <returns>The masked tensor (or <paramref name="x"/> itself when p = 0).</returns>
     public static Variable<T> Dropout<T>(this Tape<T> tape, Variable<T> x, double p, Rng? rng = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (p < 0 || p >= 1) throw new ArgumentOutOfRangeException(nameof(p), $"dropout probability must be in [0, 1); got {p}.");
-        if (!tape.IsTraining || p == 0) return x;
+        if (p == 0) return x;
         return tape.Record<DropoutNode<T>>().Forward(x, p, rng ?? tape.Random);
     }
 }
