@@ -53,7 +53,7 @@ internal sealed class ProgressLine
             if (f > 0) eta = " | ETA " + TimeSpan.FromSeconds(p.WallSeconds * (1 - f) / f).ToString(@"m\:ss", c);
         }
         string val = p.ValidationLoss is { } v ? v.ToString("F3", c) : "-";
-        return string.Create(c, $"{bar}step {p.Step} | {p.CharactersPerSecond / 1000:F1}k chars/s | train {p.TrainLoss:F3} | val {val}{eta}");
+        return string.Create(c, $"{bar}step {p.Step} | {p.ExamplesPerSecond / 1000:F1}k chars/s | train {p.TrainLoss:F3} | val {val}{eta}");
     }
 
     private static int SafeWidth()

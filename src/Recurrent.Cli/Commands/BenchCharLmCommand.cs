@@ -41,11 +41,16 @@ internal static class BenchCharLmCommand
             string? path = parse.GetValue(corpus);
             var text = path is null ? BuiltInCorpus.Load() : CharCorpus.Load(path);
             var model = new CharLanguageModel<float>(new CharModelConfig(text.Vocabulary.Count, e, h, l), new Rng(parse.GetValue(seed)));
-            var trainer = new CharLmTrainer(model, text, new CharLmTrainingOptions
+            var trainer = new Trainer<TextBatch>(model, model.Loss, new TrainerOptions
             {
-                Batch = b, Window = s, LearningRate = parse.GetValue(lr), Clip = parse.GetValue(clip), Seed = parse.GetValue(seed),
+                LearningRate = parse.GetValue(lr), ClipNorm = parse.GetValue(clip), Seed = parse.GetValue(seed),
             });
-            double ms = Timing.MedianMs(trainer.TrainStep, warmup: 3, minRunSeconds: 2);
+            var windows = new RandomWindowBatcher(text, b, s, new Rng(parse.GetValue(seed)));
+            double ms = Timing.MedianMs(() =>
+            {
+                windows.TryNext(out var batch);
+                trainer.TrainStep(batch!);
+            }, warmup: 3, minRunSeconds: 2);
             double charsPerSecond = b * s / (ms / 1000);
             if (parse.GetValue(json))
             {

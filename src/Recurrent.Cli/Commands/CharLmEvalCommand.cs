@@ -11,7 +11,7 @@ internal static class CharLmEvalCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by charlm train.", DefaultValueFactory = _ => Path.Combine(CharLmTrainCommand.DefaultOut, CharLmTrainer.BestCheckpoint) };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by charlm train.", DefaultValueFactory = _ => Path.Combine(CharLmTrainCommand.DefaultOut, Trainer<TextBatch>.BestCheckpoint) };
         var file = new Option<string>("--file") { Description = "UTF-8 text to score (every character after the first is predicted).", Required = true };
         var window = new Option<int>("--window") { Description = "Characters per window, each window from a zero state.", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch") { Description = "Windows scored together.", DefaultValueFactory = _ => 64 };
@@ -22,13 +22,13 @@ internal static class CharLmEvalCommand
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             int t = CommonOptions.Positive(parse.GetValue(window), "--window"), b = CommonOptions.Positive(parse.GetValue(batch), "--batch");
-            var (_, model, vocabulary) = CharLmCheckpoint.Load(parse.GetValue(checkpoint)!);
+            var (model, vocabulary) = CharLmFiles.Load(parse.GetValue(checkpoint)!);
             string path = parse.GetValue(file)!;
             // The whole file is the "validation" text: every character but the first is a target.
             var text = CharCorpus.Load(path, 0.1, vocabulary);
             if (text.Length < 2) throw new InvalidDataException($"{path} needs at least 2 characters to score one prediction.");
             var batcher = new ValidationWindowBatcher(text.Ids, 1, b, t);
-            double nats = new CharLmEvaluator().Evaluate(model, batcher);
+            double nats = Evaluation.MeanLoss<TextBatch>(model, model.Loss, batcher);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(Bench.JsonLine.Format(("op", "charlm-eval"), ("file", path), ("chars", batcher.Characters),

@@ -1,3 +1,4 @@
+using Recurrent.Data.Text;
 using System.CommandLine;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -10,7 +11,7 @@ internal static class CharLmSampleCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by charlm train.", DefaultValueFactory = _ => Path.Combine(CharLmTrainCommand.DefaultOut, CharLmTrainer.BestCheckpoint) };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by charlm train.", DefaultValueFactory = _ => Path.Combine(CharLmTrainCommand.DefaultOut, Trainer<TextBatch>.BestCheckpoint) };
         var prime = new Option<string>("--prime") { Description = "Text to start from (its characters must be in the model's vocabulary).", DefaultValueFactory = _ => "" };
         var length = new Option<int>("--length") { Description = "Characters to generate.", DefaultValueFactory = _ => 500 };
         var temperature = new Option<double>("--temperature") { Description = "Softmax temperature (0: always the likeliest character).", DefaultValueFactory = _ => 0.8 };
@@ -25,7 +26,7 @@ internal static class CharLmSampleCommand
             if (!(t >= 0)) throw new UsageException($"--temperature must be non-negative; got {t}.");
             int k = parse.GetValue(topK);
             if (k < 0) throw new UsageException($"--top-k must be non-negative; got {k}.");
-            var (_, model, vocabulary) = CharLmCheckpoint.Load(parse.GetValue(checkpoint)!);
+            var (model, vocabulary) = CharLmFiles.Load(parse.GetValue(checkpoint)!);
             string primeText = parse.GetValue(prime)!;
             var stream = new CharSampler(model, vocabulary).Generate(primeText, n, t, k, new Rng(parse.GetValue(seed)));
             using var stdout = Console.OpenStandardOutput();

@@ -61,7 +61,7 @@ internal static class CharLmTrainCommand
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             string output = parse.GetValue(outDir)!;
             string metricsPath = parse.GetValue(metrics) ?? Path.Combine(output, "metrics.jsonl");
-            string lastPath = Path.Combine(output, CharLmTrainer.LastCheckpoint);
+            string lastPath = Path.Combine(output, Trainer<TextBatch>.LastCheckpoint);
             double? budgetMinutes = parse.GetValue(minutes);
             long? budgetSteps = parse.GetValue(steps);
             if (budgetMinutes is { } bm && !(bm > 0)) throw new UsageException($"--minutes must be positive; got {bm}.");
@@ -69,64 +69,74 @@ internal static class CharLmTrainCommand
             int length = parse.GetValue(sampleLength);
             if (length < 0) throw new UsageException($"--sample-length must be non-negative; got {length}.");
 
-            CharLmTrainer trainer;
+            CharLmRun run;
             CharCorpus text;
-            if (parse.GetValue(resume))
+            CharLanguageModel<float> model;
+            bool resuming = parse.GetValue(resume);
+            if (resuming)
             {
                 if (!File.Exists(lastPath)) throw new UsageException($"--resume: {lastPath} does not exist; there is no run in {output} to continue.");
-                var (checkpoint, _, vocabulary) = CharLmCheckpoint.Load(lastPath);
-                string source = parse.GetValue(corpus) ?? checkpoint.Metadata.GetValueOrDefault("corpus") ?? BuiltInCorpus.Name;
-                double fraction = double.Parse(checkpoint.Metadata.GetValueOrDefault("val_fraction") ?? "0.1", CultureInfo.InvariantCulture);
-                text = LoadCorpus(source == BuiltInCorpus.Name ? null : source, fraction, vocabulary);
-                trainer = CharLmTrainer.Resume(lastPath, text, budgetMinutes, budgetSteps);
-                AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(lastPath)}[/] at step {trainer.Step} ({trainer.WallSeconds:F0} s of training).");
+                run = CharLmRun.Read(output);
+                if (budgetMinutes is not null || budgetSteps is not null) run = run with { Minutes = budgetMinutes, Steps = budgetSteps };
+                model = Model.Load<CharLanguageModel<float>>(lastPath);
+                text = LoadCorpus(parse.GetValue(corpus) ?? run.Corpus, run.ValidationFraction, model.Vocabulary);
             }
             else
             {
                 if (File.Exists(lastPath))
                 {
-                    throw new UsageException($"{output} already holds a run ({CharLmTrainer.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
+                    throw new UsageException($"{output} already holds a run ({Trainer<TextBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
                 }
-                var options = new CharLmTrainingOptions
+                double fraction = parse.GetValue(valFraction);
+                if (!(fraction > 0 && fraction < 1)) throw new UsageException($"--val-fraction must be in (0, 1); got {fraction}.");
+                run = new CharLmRun
                 {
+                    Corpus = parse.GetValue(corpus), ValidationFraction = fraction,
                     Batch = CommonOptions.Positive(parse.GetValue(batch), "--batch"),
                     Window = CommonOptions.Positive(parse.GetValue(window), "--window"),
                     LearningRate = PositiveReal(parse.GetValue(lr), "--lr"),
                     WeightDecay = NonNegative(parse.GetValue(weightDecay), "--weight-decay"),
                     Clip = NonNegative(parse.GetValue(clip), "--clip"),
-                    Schedule = parse.GetValue(schedule) == "cosine" ? ScheduleKind.Cosine : ScheduleKind.Constant,
+                    Cosine = parse.GetValue(schedule) == "cosine",
                     WarmupSteps = (int)NonNegative(parse.GetValue(warmup), "--warmup"),
-                    Sampling = parse.GetValue(sampling) == "stream" ? WindowSampling.Stream : WindowSampling.Random,
+                    Stream = parse.GetValue(sampling) == "stream",
                     Seed = parse.GetValue(seed),
                     Minutes = budgetMinutes ?? (budgetSteps is null ? 3.0 : null),
                     Steps = budgetSteps,
                     EvalEverySeconds = PositiveReal(parse.GetValue(evalEvery), "--eval-every"),
                     Patience = (int)NonNegative(parse.GetValue(patience), "--patience"),
                 };
-                double fraction = parse.GetValue(valFraction);
-                if (!(fraction > 0 && fraction < 1)) throw new UsageException($"--val-fraction must be in (0, 1); got {fraction}.");
-                text = LoadCorpus(parse.GetValue(corpus), fraction, null);
-                var config = new CharModelConfig(text.Vocabulary.Count,
-                    CommonOptions.Positive(parse.GetValue(embed), "--embed"), CommonOptions.Positive(parse.GetValue(hidden), "--hidden"),
-                    CommonOptions.Positive(parse.GetValue(layers), "--layers"), ParseCell(parse.GetValue(cell)!), parse.GetValue(dropout));
-                if (config.Dropout is < 0 or >= 1) throw new UsageException($"--dropout must be in [0, 1); got {config.Dropout}.");
-                var model = new CharLanguageModel<float>(config, new Rng(options.Seed));
-                trainer = new CharLmTrainer(model, text, options) { OutputDirectory = output };
+                double p = parse.GetValue(dropout);
+                if (p is < 0 or >= 1) throw new UsageException($"--dropout must be in [0, 1); got {p}.");
+                text = LoadCorpus(run.Corpus, fraction, null);
+                var config = CharModelFromOptions(text.Vocabulary.Count, parse.GetValue(embed), parse.GetValue(hidden), parse.GetValue(layers), ParseCell(parse.GetValue(cell)!), p);
+                model = new CharLanguageModel<float>(config, new Rng(run.Seed), text.Vocabulary);
+                Directory.CreateDirectory(output);
+                run.Write(output);
                 AnsiConsole.MarkupLine($"Training on [bold]{Markup.Escape(text.ToString())}[/]");
-                AnsiConsole.MarkupLine($"Model: embedding {config.EmbeddingSize} → {config.Layers}×{config.Cell} {config.HiddenSize} → linear {config.VocabularySize} ({model.ParameterCount:N0} parameters)");
+                AnsiConsole.MarkupLine($"Model: {Markup.Escape(Describe(model))} ({model.ParameterCount:N0} parameters)");
             }
-            return Train(trainer, text, output, metricsPath, length, parse.GetValue(seed));
+            var trainer = new Trainer<TextBatch>(model, model.Loss, run.ToTrainerOptions(output, metricsPath));
+            if (resuming)
+            {
+                trainer.Resume(lastPath);
+                AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(lastPath)}[/] at step {trainer.Step} ({trainer.WallSeconds:F0} s of training).");
+            }
+            IBatchSource<TextBatch> source = run.Stream
+                ? new StreamBatcher(text, run.Batch, run.Window)
+                : new RandomWindowBatcher(text, run.Batch, run.Window, new Rng(run.Seed ^ 0x5A5A_1234_ABCD_0001UL));
+            var validation = new ValidationWindowBatcher(text, 64, run.Window);
+            return Train(trainer, source, validation, text, output, metricsPath, length, run.Seed);
         }));
         return command;
     }
 
-    private static int Train(CharLmTrainer trainer, CharCorpus text, string output, string metricsPath, int sampleLength, ulong seed)
+    private static int Train(Trainer<TextBatch> trainer, IBatchSource<TextBatch> source, ValidationWindowBatcher validation, CharCorpus text,
+        string output, string metricsPath, int sampleLength, ulong seed)
     {
-        Directory.CreateDirectory(output);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(metricsPath))!);
-        using var metricsFile = new StreamWriter(metricsPath, append: true, new UTF8Encoding(false));
-        var progress = new ProgressLine();
-        var sampler = new CharSampler(trainer.Model, text.Vocabulary);
+        var model = (CharLanguageModel<float>)trainer.Model;
+        var progressLine = new ProgressLine();
+        var sampler = new CharSampler(model, text.Vocabulary);
         var sampleRng = new Rng(seed ^ 0xC0FFEE);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -134,58 +144,87 @@ internal static class CharLmTrainCommand
             if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process at once
             e.Cancel = true;
             cancel.Cancel();
-            progress.Clear();
+            progressLine.Clear();
             Console.Error.WriteLine("Stopping after this step; saving a checkpoint (Ctrl-C again to quit at once).");
         };
         Console.CancelKeyPress += onCancel;
-        TrainingOutcome outcome;
+        TrainingResult result;
         try
         {
-            trainer.StepCompleted = progress.Update;
-            trainer.Validated = record =>
+            var progress = new SynchronousProgress<TrainingProgress>(p =>
+            {
+                if (p.Validation is not { } record)
                 {
-                    progress.Clear();
-                    metricsFile.WriteLine(Bench.JsonLine.Format(("wall_s", record.WallSeconds), ("step", record.Step), ("chars", record.Characters),
-                        ("train_loss", Math.Round(record.TrainLoss, 5)), ("val_loss", Math.Round(record.ValidationLoss, 5))));
-                    metricsFile.Flush();
-                    bool best = record.ValidationLoss <= trainer.BestValidationLoss;
-                    AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                        $"[bold]step {record.Step}[/]  {record.WallSeconds:F0} s  train {record.TrainLoss:F4}  val [bold]{record.ValidationLoss:F4}[/] nats/char{(best ? " (best)" : "")}"));
-                    if (sampleLength > 0)
-                    {
-                        var sample = new StringBuilder();
-                        foreach (char c in sampler.Generate("", sampleLength, 0.8, 0, sampleRng)) sample.Append(c);
-                        AnsiConsole.WriteLine(sample.ToString());
-                        AnsiConsole.WriteLine();
-                    }
-                };
-            outcome = trainer.Run(cancel.Token);
+                    progressLine.Update(p);
+                    return;
+                }
+                progressLine.Clear();
+                bool best = record.ValidationLoss <= trainer.BestValidationLoss;
+                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[bold]step {record.Step}[/]  {record.WallSeconds:F0} s  train {record.TrainLoss:F4}  val [bold]{record.ValidationLoss:F4}[/] nats/char{(best ? " (best)" : "")}"));
+                if (sampleLength > 0)
+                {
+                    var sample = new StringBuilder();
+                    foreach (char c in sampler.Generate("", sampleLength, 0.8, 0, sampleRng)) sample.Append(c);
+                    AnsiConsole.WriteLine(sample.ToString());
+                    AnsiConsole.WriteLine();
+                }
+            });
+            result = trainer.Fit(source, validation, progress, cancel.Token);
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
-            progress.Clear();
+            progressLine.Clear();
         }
 
         var table = new Table().AddColumns("wall s", "step", "chars", "train loss", "val loss");
-        foreach (var r in trainer.History)
+        foreach (var r in result.History)
         {
             table.AddRow(r.WallSeconds.ToString("F0", CultureInfo.InvariantCulture), r.Step.ToString(CultureInfo.InvariantCulture),
-                r.Characters.ToString(CultureInfo.InvariantCulture), r.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
-                r.ValidationLoss.ToString("F4", CultureInfo.InvariantCulture));
+                r.Examples.ToString(CultureInfo.InvariantCulture), r.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+                r.ValidationLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "-");
         }
         AnsiConsole.Write(table);
-        string[] plots = trainer.History.Count > 0 ? LossPlot.Write(trainer.History, output, $"char-LM on {text.Name}") : [];
+        var history = ReadHistory(metricsPath);
+        string[] plots = history.Count > 0 ? LossPlot.Write(history, output, $"char-LM on {text.Name}") : [];
+        double bestLoss = result.BestValidationLoss ?? double.NaN;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"{outcome.Reason}: best validation loss {outcome.BestValidationLoss:F4} nats/char ({outcome.BestValidationLoss / Math.Log(2):F3} bits/char), {trainer.Characters / Math.Max(trainer.WallSeconds, 1e-9) / 1000:F1}k chars/s."));
-        AnsiConsole.MarkupLine($"Checkpoints: {Markup.Escape(Path.Combine(output, CharLmTrainer.BestCheckpoint))}, {Markup.Escape(Path.Combine(output, CharLmTrainer.LastCheckpoint))}");
+            $"{result.Reason}: best validation loss {bestLoss:F4} nats/char ({bestLoss / Math.Log(2):F3} bits/char), {trainer.Examples / Math.Max(trainer.WallSeconds, 1e-9) / 1000:F1}k chars/s."));
+        AnsiConsole.MarkupLine($"Checkpoints: {Markup.Escape(Path.Combine(output, Trainer<TextBatch>.BestCheckpoint))}, {Markup.Escape(Path.Combine(output, Trainer<TextBatch>.LastCheckpoint))}");
         AnsiConsole.MarkupLine($"Metrics: {Markup.Escape(metricsPath)}; plots: {Markup.Escape(string.Join(", ", plots))}");
-        AnsiConsole.MarkupLine($"Sample with: recurrent charlm sample --checkpoint {Markup.Escape(Path.Combine(output, CharLmTrainer.BestCheckpoint))}");
-        return outcome.Reason == StopReason.Interrupted ? 130 : 0;
+        AnsiConsole.MarkupLine($"Sample with: recurrent charlm sample --checkpoint {Markup.Escape(Path.Combine(output, Trainer<TextBatch>.BestCheckpoint))}");
+        return result.Reason == StopReason.Cancelled ? 130 : 0;
+    }
+
+    /// <summary>Every record of the run so far, resumed parts included, from its metrics file.</summary>
+    private static List<TrainingRecord> ReadHistory(string metricsPath)
+    {
+        var records = new List<TrainingRecord>();
+        if (!File.Exists(metricsPath)) return records;
+        foreach (string line in File.ReadLines(metricsPath))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var o = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            records.Add(new TrainingRecord((double)o["wall_s"]!, (long)o["step"]!, (int)o["epoch"]!, (long)o["examples"]!,
+                (double?)o["train_loss"] ?? double.NaN, (double?)o["val_loss"], (double?)o["lr"] ?? double.NaN));
+        }
+        return records;
+    }
+
+    private static string Describe(CharLanguageModel<float> model)
+    {
+        var c = model.Config;
+        return $"embedding {c.EmbeddingSize} → {CharLayers(c)} → linear {c.VocabularySize}";
     }
 
     internal static CharCorpus LoadCorpus(string? path, double validationFraction, CharVocabulary? vocabulary) =>
         path is null ? BuiltInCorpus.Load(validationFraction, vocabulary) : CharCorpus.Load(path, validationFraction, vocabulary);
+
+    private static CharModelConfig CharModelFromOptions(int vocabulary, int embed, int hidden, int layers, CellKind cell, double dropout) =>
+        new(vocabulary, CommonOptions.Positive(embed, "--embed"), CommonOptions.Positive(hidden, "--hidden"), CommonOptions.Positive(layers, "--layers"), cell, dropout);
+
+    private static string CharLayers(CharModelConfig c) => $"{c.Layers}×{c.Cell} {c.HiddenSize}";
 
     private static CellKind ParseCell(string name) => name switch
     {

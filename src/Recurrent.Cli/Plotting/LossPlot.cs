@@ -6,7 +6,7 @@ namespace Recurrent.Cli.Plotting;
 internal static class LossPlot
 {
     /// <summary>Writes <c>loss-time.png</c> and <c>loss-steps.png</c> into <paramref name="directory"/>; returns their paths.</summary>
-    public static string[] Write(IReadOnlyList<ValidationRecord> history, string directory, string title)
+    public static string[] Write(IReadOnlyList<TrainingRecord> history, string directory, string title)
     {
         Directory.CreateDirectory(directory);
         string byTime = Path.Combine(directory, "loss-time.png");
@@ -16,14 +16,14 @@ internal static class LossPlot
         return [byTime, bySteps];
     }
 
-    private static void Save(IReadOnlyList<ValidationRecord> history, Func<ValidationRecord, double> x, string xLabel, string title, string path)
+    private static void Save(IReadOnlyList<TrainingRecord> history, Func<TrainingRecord, double> x, string xLabel, string title, string path)
     {
         var plot = new ScottPlot.Plot();
         double[] xs = history.Select(x).ToArray();
         var train = history.Where(r => double.IsFinite(r.TrainLoss)).ToArray();
         var trainLine = plot.Add.Scatter(train.Select(x).ToArray(), train.Select(r => r.TrainLoss).ToArray());
         trainLine.LegendText = "train (mean since previous validation)";
-        var valLine = plot.Add.Scatter(xs, history.Select(r => r.ValidationLoss).ToArray());
+        var valLine = plot.Add.Scatter(xs, history.Select(r => r.ValidationLoss ?? double.NaN).ToArray());
         valLine.LegendText = "validation (whole split)";
         plot.Title(title);
         plot.XLabel(xLabel);

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Text.Json;
+using Recurrent.Data.Text;
+using Recurrent.Training;
 using Recurrent.Autodiff;
 using Recurrent.Losses;
 using Recurrent.Layers;
@@ -23,15 +26,25 @@ namespace Recurrent.Models;
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class CharLanguageModel<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The kind that model files record.</summary>
+    public const string Kind = "char-lm";
+
+    private const string VocabularyKey = "vocabulary";
 
     /// <summary>Creates the model with freshly initialised weights.</summary>
     /// <param name="config">Sizes and cell.</param>
     /// <param name="rng">The initialisation's random source (dropout draws from the tape's).</param>
-    public CharLanguageModel(CharModelConfig config, Rng rng)
+    /// <param name="vocabulary">The characters behind the ids, saved with the model so that it can read and write text; null for none.</param>
+    public CharLanguageModel(CharModelConfig config, Rng rng, CharVocabulary? vocabulary = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        if (vocabulary is not null && vocabulary.Count != config.VocabularySize)
+        {
+            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters; the configuration's VocabularySize is {config.VocabularySize}.", nameof(vocabulary));
+        }
         Config = config;
+        Vocabulary = vocabulary;
         Embedding = RegisterModule("embedding", new Embedding<T>(config.VocabularySize, config.EmbeddingSize, rng));
         Rnn = RegisterModule("rnn", new RecurrentLayer<T>(config.Cell, config.EmbeddingSize, config.HiddenSize, rng, new RecurrentLayerOptions
         {
@@ -42,6 +55,9 @@ public sealed class CharLanguageModel<T> : Module<T> where T : unmanaged, IFloat
 
     /// <summary>The model's shape.</summary>
     public CharModelConfig Config { get; }
+
+    /// <summary>The characters behind the ids, or null.</summary>
+    public CharVocabulary? Vocabulary { get; }
 
     /// <summary>The character embedding.</summary>
     public Embedding<T> Embedding { get; }
@@ -86,5 +102,42 @@ public sealed class CharLanguageModel<T> : Module<T> where T : unmanaged, IFloat
         if (targets.Length != inputs.Length) throw new ArgumentException($"targets has {targets.Length} ids; inputs has {inputs.Length}.", nameof(targets));
         var (logits, final) = Forward(tape, inputs, batch, initialState);
         return (tape.SoftmaxCrossEntropy(logits, targets), final);
+    }
+
+    /// <summary>
+    /// The mean cross-entropy of a batch of windows (the loss a <see cref="Trainer{TBatch}"/> minimises), starting from
+    /// the batch's carried state and handing the final state back to it for the next window.
+    /// </summary>
+    /// <param name="tape">The tape.</param>
+    /// <param name="batch">The windows.</param>
+    /// <returns>The scalar loss in nats per character.</returns>
+    public Variable<T> Loss(Tape<T> tape, TextBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var (loss, final) = Loss(tape, batch.Inputs, batch.Targets, batch.Rows, batch.InitialState as IReadOnlyList<Variable<T>>);
+        if (final is IReadOnlyList<Variable<float>> state) batch.KeepFinalState(state);
+        return loss;
+    }
+
+    /// <inheritdoc/>
+    public override ModelDescription Describe() => new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.CharModelConfig),
+        Vocabulary is null ? null : new Dictionary<string, string> { [VocabularyKey] = Vocabulary.ToText() });
+
+    internal static CharLanguageModel<T> FromDescription(ModelDescription description, string file)
+    {
+        var config = Model.ReadConfig(description, ModelJson.Default.CharModelConfig, file);
+        CharVocabulary? vocabulary = null;
+        if (description.Metadata?.TryGetValue(VocabularyKey, out string? text) == true)
+        {
+            try
+            {
+                vocabulary = CharVocabulary.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"{file}: the vocabulary is not valid ({e.Message})", e);
+            }
+        }
+        return new CharLanguageModel<T>(config, new Rng(0), vocabulary);
     }
 }

@@ -8,4 +8,5 @@ namespace Recurrent.Models;
 [JsonSerializable(typeof(SequenceTaggerConfig))]
 [JsonSerializable(typeof(SequenceGeneratorConfig))]
 [JsonSerializable(typeof(Seq2SeqConfig))]
+[JsonSerializable(typeof(CharModelConfig))]
 internal sealed partial class ModelJson : JsonSerializerContext;

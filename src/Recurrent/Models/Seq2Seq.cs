@@ -1,9 +1,9 @@
+using System.Text.Json;
 using System.Numerics;
 using Recurrent.Autodiff;
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Losses;
-using Recurrent.Serialization;
 using Recurrent.Tensors;
 
 namespace Recurrent.Models;
@@ -29,8 +29,8 @@ namespace Recurrent.Models;
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class Seq2Seq<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The kind recorded in checkpoints.</summary>
-    public const string Kind = "Seq2Seq";
+    /// <summary>The kind that model files record.</summary>
+    public const string Kind = "seq2seq";
 
     private readonly Tape<T> _inference = new();
     private Variable<T>? _source;
@@ -167,17 +167,14 @@ public sealed class Seq2Seq<T> : Module<T> where T : unmanaged, IFloatingPointIe
                 encoded.Output.Value.Clone(), Attention.Keys(_inference, encoded.Output).Value.Clone(), source.Lengths);
     }
 
-    /// <summary>A checkpoint of the weights and configuration.</summary>
-    /// <returns>The checkpoint.</returns>
-    public Checkpoint<T> ToCheckpoint() => ModelFile.ToCheckpoint(this, Kind, Config, ModelJson.Default.Seq2SeqConfig);
+    /// <inheritdoc/>
+    public override ModelDescription Describe() => new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.Seq2SeqConfig));
 
-    /// <summary>Saves the weights and configuration to <paramref name="path"/> (safetensors, atomically).</summary>
-    /// <param name="path">The file.</param>
-    public void Save(string path) => ToCheckpoint().Save(path);
-
-    /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
-    /// <param name="path">The file.</param>
+    /// <summary>Rebuilds a model saved by <see cref="Module{T}.Save"/> (see <see cref="Model.Load(string)"/>).</summary>
+    /// <param name="path">The model file.</param>
     /// <returns>The model with its saved weights.</returns>
-    public static Seq2Seq<T> Load(string path) =>
-        ModelFile.Load<T, Seq2SeqConfig, Seq2Seq<T>>(path, Kind, ModelJson.Default.Seq2SeqConfig, (c, r) => new(c, r));
+    public static Seq2Seq<T> Load(string path) => Model.Load<T, Seq2Seq<T>>(path);
+
+    internal static Seq2Seq<T> FromDescription(ModelDescription description, string file) =>
+        new(Model.ReadConfig(description, ModelJson.Default.Seq2SeqConfig, file), new Rng(0));
 }

@@ -1,8 +1,8 @@
+using System.Text.Json;
 using System.Numerics;
 using Recurrent.Autodiff;
 using Recurrent.Layers;
 using Recurrent.Losses;
-using Recurrent.Serialization;
 using Recurrent.Tensors;
 
 namespace Recurrent.Models;
@@ -27,8 +27,8 @@ namespace Recurrent.Models;
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class SequenceClassifier<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The kind recorded in checkpoints.</summary>
-    public const string Kind = "SequenceClassifier";
+    /// <summary>The kind that model files record.</summary>
+    public const string Kind = "sequence-classifier";
 
     private readonly Tape<T> _inference = new();
 
@@ -112,17 +112,14 @@ public sealed class SequenceClassifier<T> : Module<T> where T : unmanaged, IFloa
         for (int b = 0; b < classes.Length; b++) classes[b] = TensorPrimitives.IndexOfMax(logits.Slice(b * v, v));
     }
 
-    /// <summary>A checkpoint of the weights and configuration (add optimizer state or metadata before saving if needed).</summary>
-    /// <returns>The checkpoint.</returns>
-    public Checkpoint<T> ToCheckpoint() => ModelFile.ToCheckpoint(this, Kind, Config, ModelJson.Default.SequenceClassifierConfig);
+    /// <inheritdoc/>
+    public override ModelDescription Describe() => new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.SequenceClassifierConfig));
 
-    /// <summary>Saves the weights and configuration to <paramref name="path"/> (safetensors, atomically).</summary>
-    /// <param name="path">The file.</param>
-    public void Save(string path) => ToCheckpoint().Save(path);
-
-    /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
-    /// <param name="path">The file.</param>
+    /// <summary>Rebuilds a model saved by <see cref="Module{T}.Save"/> (see <see cref="Model.Load(string)"/>).</summary>
+    /// <param name="path">The model file.</param>
     /// <returns>The model with its saved weights.</returns>
-    public static SequenceClassifier<T> Load(string path) =>
-        ModelFile.Load<T, SequenceClassifierConfig, SequenceClassifier<T>>(path, Kind, ModelJson.Default.SequenceClassifierConfig, (c, r) => new(c, r));
+    public static SequenceClassifier<T> Load(string path) => Model.Load<T, SequenceClassifier<T>>(path);
+
+    internal static SequenceClassifier<T> FromDescription(ModelDescription description, string file) =>
+        new(Model.ReadConfig(description, ModelJson.Default.SequenceClassifierConfig, file), new Rng(0));
 }

@@ -1,9 +1,9 @@
+using System.Text.Json;
 using System.Numerics;
 using Recurrent.Autodiff;
 using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Losses;
-using Recurrent.Serialization;
 using Recurrent.Tensors;
 
 namespace Recurrent.Models;
@@ -27,8 +27,8 @@ namespace Recurrent.Models;
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class SequenceGenerator<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The kind recorded in checkpoints.</summary>
-    public const string Kind = "SequenceGenerator";
+    /// <summary>The kind that model files record.</summary>
+    public const string Kind = "sequence-generator";
 
     private readonly Linear<T>[] _init = [];
     private readonly Tape<T> _inference = new();
@@ -134,19 +134,16 @@ public sealed class SequenceGenerator<T> : Module<T> where T : unmanaged, IFloat
         return new StepDecoder<T>(Rnn, Embedding, Head, batch, initial, everyStep);
     }
 
-    /// <summary>A checkpoint of the weights and configuration.</summary>
-    /// <returns>The checkpoint.</returns>
-    public Checkpoint<T> ToCheckpoint() => ModelFile.ToCheckpoint(this, Kind, Config, ModelJson.Default.SequenceGeneratorConfig);
+    /// <inheritdoc/>
+    public override ModelDescription Describe() => new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.SequenceGeneratorConfig));
 
-    /// <summary>Saves the weights and configuration to <paramref name="path"/> (safetensors, atomically).</summary>
-    /// <param name="path">The file.</param>
-    public void Save(string path) => ToCheckpoint().Save(path);
-
-    /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
-    /// <param name="path">The file.</param>
+    /// <summary>Rebuilds a model saved by <see cref="Module{T}.Save"/> (see <see cref="Model.Load(string)"/>).</summary>
+    /// <param name="path">The model file.</param>
     /// <returns>The model with its saved weights.</returns>
-    public static SequenceGenerator<T> Load(string path) =>
-        ModelFile.Load<T, SequenceGeneratorConfig, SequenceGenerator<T>>(path, Kind, ModelJson.Default.SequenceGeneratorConfig, (c, r) => new(c, r));
+    public static SequenceGenerator<T> Load(string path) => Model.Load<T, SequenceGenerator<T>>(path);
+
+    internal static SequenceGenerator<T> FromDescription(ModelDescription description, string file) =>
+        new(Model.ReadConfig(description, ModelJson.Default.SequenceGeneratorConfig, file), new Rng(0));
 
     /// <summary>h[0] = tanh(W_init·f + b_init) per layer for the first state entry, zeros for the others; (L, B, size) each.</summary>
     private Variable<T>[] InitialState(Tape<T> tape, Variable<T> f, int batch)

@@ -1,8 +1,8 @@
+using System.Text.Json;
 using System.Numerics;
 using Recurrent.Autodiff;
 using Recurrent.Layers;
 using Recurrent.Losses;
-using Recurrent.Serialization;
 using Recurrent.Tensors;
 
 namespace Recurrent.Models;
@@ -25,8 +25,8 @@ namespace Recurrent.Models;
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class SequenceTagger<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The kind recorded in checkpoints.</summary>
-    public const string Kind = "SequenceTagger";
+    /// <summary>The kind that model files record.</summary>
+    public const string Kind = "sequence-tagger";
 
     private readonly Tape<T> _inference = new();
     private T[] _mask = [];
@@ -110,19 +110,16 @@ public sealed class SequenceTagger<T> : Module<T> where T : unmanaged, IFloating
         }
     }
 
-    /// <summary>A checkpoint of the weights and configuration.</summary>
-    /// <returns>The checkpoint.</returns>
-    public Checkpoint<T> ToCheckpoint() => ModelFile.ToCheckpoint(this, Kind, Config, ModelJson.Default.SequenceTaggerConfig);
+    /// <inheritdoc/>
+    public override ModelDescription Describe() => new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.SequenceTaggerConfig));
 
-    /// <summary>Saves the weights and configuration to <paramref name="path"/> (safetensors, atomically).</summary>
-    /// <param name="path">The file.</param>
-    public void Save(string path) => ToCheckpoint().Save(path);
-
-    /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
-    /// <param name="path">The file.</param>
+    /// <summary>Rebuilds a model saved by <see cref="Module{T}.Save"/> (see <see cref="Model.Load(string)"/>).</summary>
+    /// <param name="path">The model file.</param>
     /// <returns>The model with its saved weights.</returns>
-    public static SequenceTagger<T> Load(string path) =>
-        ModelFile.Load<T, SequenceTaggerConfig, SequenceTagger<T>>(path, Kind, ModelJson.Default.SequenceTaggerConfig, (c, r) => new(c, r));
+    public static SequenceTagger<T> Load(string path) => Model.Load<T, SequenceTagger<T>>(path);
+
+    internal static SequenceTagger<T> FromDescription(ModelDescription description, string file) =>
+        new(Model.ReadConfig(description, ModelJson.Default.SequenceTaggerConfig, file), new Rng(0));
 
     /// <summary>1 for each valid step and 0 for each padded one, <c>(B·T)</c>, or empty when every step is valid.</summary>
     private ReadOnlySpan<T> StepMask(int batch, int steps, ReadOnlySpan<int> lengths)

@@ -16,8 +16,10 @@ namespace Recurrent.Serialization;
 /// <para>
 /// Tensors: each parameter under its own name (<c>rnn.weight_ih_l0</c>), so <c>safetensors.torch.load_file</c> gives
 /// a <c>state_dict</c> PyTorch can load; each optimizer state tensor as <c>optimizer.&lt;parameter&gt;.&lt;state&gt;</c>
-/// (<c>optimizer.rnn.weight_ih_l0.exp_avg</c>). Metadata (strings): <c>format</c>, <c>format_version</c>,
-/// <c>step</c>, <c>model_config</c> (JSON), <c>optimizer</c> (its kind), <c>optimizer.learning_rate</c>,
+/// (<c>optimizer.rnn.weight_ih_l0.exp_avg</c>); a trainer's own tensors (a carried recurrent state) as
+/// <c>state.&lt;name&gt;</c>. Metadata (strings): <c>format</c> (<c>recurrent</c>), <c>format_version</c> (2),
+/// <c>step</c>, <c>model</c> (the model's kind), <c>model_config</c> (JSON), <c>model.&lt;key&gt;</c> (the model's other
+/// strings: a vocabulary), <c>state.&lt;key&gt;</c>, <c>optimizer</c> (its kind), <c>optimizer.learning_rate</c>,
 /// <c>optimizer.&lt;parameter&gt;.step</c>, <c>rng.&lt;name&gt;</c> (the generator's state words in hexadecimal), and
 /// <c>meta.&lt;key&gt;</c> for <see cref="Metadata"/>.
 /// </para>
@@ -30,8 +32,11 @@ namespace Recurrent.Serialization;
 /// <typeparam name="T">Element type of the parameters (float checkpoints hold F32 tensors, double ones F64).</typeparam>
 public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const string FormatName = "recurrent-checkpoint";
-    private const string FormatVersion = "1";
+    private const string FormatName = "recurrent";
+    private const int FormatVersion = 2;
+    private const string ModelKey = "model";
+    private const string ModelMetaPrefix = "model.";
+    private const string StatePrefix = "state.";
     private const string OptimizerPrefix = "optimizer.";
     private const string RngPrefix = "rng.";
     private const string MetaPrefix = "meta.";
@@ -57,8 +62,11 @@ public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The number of training steps taken (what a learning-rate schedule is asked about next).</summary>
     public long Step { get; set; }
 
-    /// <summary>The model's configuration as JSON (cell kind, sizes, …), to rebuild the model before restoring it.</summary>
-    public string? ModelConfig { get; set; }
+    /// <summary>The model's kind, configuration and other strings (<see cref="Module{T}.Describe"/>), or null for weights alone.</summary>
+    public ModelDescription? Model { get; set; }
+
+    /// <summary>A trainer's state beyond the optimizer (data positions, carried recurrent state), or null.</summary>
+    public Training.TrainingState? State { get; set; }
 
     /// <summary>Random generators' states by name (<see cref="Rng.State"/>): data order, dropout, …</summary>
     public Dictionary<string, ulong[]> RngStates { get; } = new(StringComparer.Ordinal);
@@ -76,20 +84,27 @@ public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
         var writer = new SafetensorsWriter();
         foreach (var (name, tensor) in Parameters)
         {
-            if (name.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
+            if (name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) || name.StartsWith(StatePrefix, StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"Parameter '{name}' starts with '{OptimizerPrefix}', which a checkpoint reserves for the optimizer's state; rename the sub-module.");
+                throw new InvalidOperationException($"Parameter '{name}' starts with '{OptimizerPrefix}' or '{StatePrefix}', which a checkpoint reserves for the trainer's state; rename the sub-module.");
             }
             writer.Add(name, tensor);
         }
         var m = writer.Metadata;
         m["format"] = FormatName;
-        m["format_version"] = FormatVersion;
+        m["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture);
         m["step"] = Step.ToString(CultureInfo.InvariantCulture);
-        if (ModelConfig is not null)
+        if (Model is { } model)
         {
-            if (!IsJson(ModelConfig)) throw new InvalidOperationException("ModelConfig is not valid JSON; it must be the model's configuration as a JSON document.");
-            m["model_config"] = ModelConfig;
+            if (!IsJson(model.Config)) throw new InvalidOperationException($"The {model.Kind} model's configuration is not valid JSON.");
+            m[ModelKey] = model.Kind;
+            m["model_config"] = model.Config;
+            if (model.Metadata is not null) foreach (var (key, value) in model.Metadata) m[ModelMetaPrefix + key] = value;
+        }
+        if (State is { } state)
+        {
+            foreach (var (key, value) in state.Values) m[StatePrefix + key] = value;
+            foreach (var (name, tensor) in state.Tensors) writer.Add(StatePrefix + name, tensor);
         }
         if (Optimizer is { } o)
         {
@@ -112,18 +127,23 @@ public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
         var m = file.Metadata;
         if (m.TryGetValue("format", out string? format) && format != FormatName)
         {
-            throw Invalid(path, $"metadata 'format' is '{format}'; expected '{FormatName}'.");
+            throw Invalid(path, $"metadata 'format' is '{format}'; expected '{FormatName}' (a file of another program, or of an older Recurrent).");
         }
-        if (format is not null && m.GetValueOrDefault("format_version") != FormatVersion)
+        if (format is not null)
         {
-            throw Invalid(path, $"format_version is '{m.GetValueOrDefault("format_version")}'; this Recurrent reads version {FormatVersion}.");
+            string version = m.GetValueOrDefault("format_version") ?? "(none)";
+            if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out int v)) throw Invalid(path, $"format_version is '{version}'; expected a whole number.");
+            if (v > FormatVersion) throw Invalid(path, $"format version {v} is newer than this Recurrent reads ({FormatVersion}); update Recurrent.");
+            if (v < FormatVersion) throw Invalid(path, $"format version {v} is older than this Recurrent reads ({FormatVersion}).");
         }
 
         var parameters = new Dictionary<string, Tensor<T>>(StringComparer.Ordinal);
         var buffers = new Dictionary<string, Tensor<T>>(StringComparer.Ordinal);
+        Training.TrainingState? state = null;
         foreach (var entry in file.Entries)
         {
             if (entry.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)) buffers[entry.Name[OptimizerPrefix.Length..]] = file.Get<T>(entry.Name);
+            else if (entry.Name.StartsWith(StatePrefix, StringComparison.Ordinal)) (state ??= new()).Tensors[entry.Name[StatePrefix.Length..]] = file.Get<float>(entry.Name);
             else parameters[entry.Name] = file.Get<T>(entry.Name);
         }
         var steps = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -136,13 +156,13 @@ public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         OptimizerState<T>? optimizer = null;
-        if (m.TryGetValue("optimizer", out string? kind))
+        if (m.TryGetValue("optimizer", out string? optimizerKind))
         {
             if (!m.TryGetValue(LearningRateKey, out string? rate) || !double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out double learningRate))
             {
                 throw Invalid(path, $"metadata '{LearningRateKey}' is '{m.GetValueOrDefault(LearningRateKey)}'; expected a number.");
             }
-            optimizer = new OptimizerState<T>(kind, learningRate, steps, buffers);
+            optimizer = new OptimizerState<T>(optimizerKind, learningRate, steps, buffers);
         }
         else if (buffers.Count > 0 || steps.Count > 0)
         {
@@ -151,12 +171,20 @@ public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         var checkpoint = new Checkpoint<T>(parameters, optimizer) { Source = path };
         checkpoint.Step = m.TryGetValue("step", out string? step) ? ParseLong(path, "step", step) : 0;
-        checkpoint.ModelConfig = m.GetValueOrDefault("model_config");
+        var modelMetadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in m)
         {
             if (key.StartsWith(RngPrefix, StringComparison.Ordinal)) checkpoint.RngStates[key[RngPrefix.Length..]] = ParseWords(path, key, value);
             else if (key.StartsWith(MetaPrefix, StringComparison.Ordinal)) checkpoint.Metadata[key[MetaPrefix.Length..]] = value;
+            else if (key.StartsWith(ModelMetaPrefix, StringComparison.Ordinal)) modelMetadata[key[ModelMetaPrefix.Length..]] = value;
+            else if (key.StartsWith(StatePrefix, StringComparison.Ordinal)) (state ??= new()).Values[key[StatePrefix.Length..]] = value;
         }
+        if (m.TryGetValue(ModelKey, out string? kind))
+        {
+            string config = m.GetValueOrDefault("model_config") ?? throw Invalid(path, $"the file names a '{kind}' model but has no model_config to rebuild it from.");
+            checkpoint.Model = new ModelDescription(kind, config, modelMetadata);
+        }
+        checkpoint.State = state;
         return checkpoint;
     }
 

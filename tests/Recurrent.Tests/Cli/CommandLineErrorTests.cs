@@ -91,7 +91,7 @@ public sealed class CommandLineErrorTests : IDisposable
 
         var result = Cli("charlm", "sample", "--checkpoint", other, "--length", "10");
 
-        AssertOneLineError(result, "not a character-model checkpoint");
+        AssertOneLineError(result, "classifier.safetensors: the file holds a 'sequence-classifier' model; expected a CharLanguageModel.");
     }
 
     [Fact]

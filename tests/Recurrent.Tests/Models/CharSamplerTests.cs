@@ -50,8 +50,8 @@ public class CharSamplerTests
         try
         {
             new Checkpoint<float>(new Dictionary<string, Tensor<float>> { ["w"] = new Tensor<float>(2) }).Save(path);
-            var e = Assert.Throws<InvalidDataException>(() => CharLmCheckpoint.Load(path));
-            Assert.Contains("not a character-model checkpoint", e.Message);
+            var e = Assert.Throws<InvalidDataException>(() => Recurrent.Models.Model.Load<CharLanguageModel<float>>(path));
+            Assert.Contains("holds weights but no model description", e.Message);
         }
         finally
         {

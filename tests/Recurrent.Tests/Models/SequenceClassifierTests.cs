@@ -70,6 +70,6 @@ public class SequenceClassifierTests
         Assert.Equal(config, loaded.Config);
         Assert.Equal(model.Forward(new Tape<float>(), new Variable<float>(x)).Value.ToArray(), loaded.Forward(new Tape<float>(), new Variable<float>(x)).Value.ToArray());
         var e = Assert.Throws<InvalidDataException>(() => SequenceTagger<float>.Load(folder.File("classifier.safetensors")));
-        Assert.Contains("'SequenceClassifier' model; expected 'SequenceTagger'", e.Message);
+        Assert.Contains("classifier.safetensors: the file holds a 'sequence-classifier' model; expected a SequenceTagger.", e.Message);
     }
 }

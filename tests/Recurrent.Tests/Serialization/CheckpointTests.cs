@@ -31,7 +31,7 @@ public class CheckpointTests
         var checkpoint = new Checkpoint<float>(before.Model.StateDict(), before.Optimizer.StateDict())
         {
             Step = 3,
-            ModelConfig = """{"kind": "Lstm", "input": 3, "hidden": 5}""",
+            Model = new ModelDescription("test-lstm", """{"input": 3, "hidden": 5}"""),
         };
         checkpoint.RngStates["data"] = before.Data.State;
         checkpoint.Save(path);
@@ -55,14 +55,16 @@ public class CheckpointTests
         string path = folder.File("ckpt.safetensors");
         var run = new Run(seed: 2);
         run.Train(new ConstantSchedule(0.01), 0);
-        var checkpoint = new Checkpoint<float>(run.Model.StateDict(), run.Optimizer.StateDict()) { Step = 12_345_678_901, ModelConfig = "{\"hidden\": 5}" };
+        var checkpoint = new Checkpoint<float>(run.Model.StateDict(), run.Optimizer.StateDict()) { Step = 12_345_678_901, Model = new ModelDescription("test", "{\"hidden\": 5}", new Dictionary<string, string> { ["vocabulary"] = "ab" }) };
         checkpoint.RngStates["data"] = [ulong.MaxValue, 0, 1, 0x0123_4567_89AB_CDEF, 5, 6];
         checkpoint.Metadata["best_loss"] = "0.125";
         checkpoint.Save(path);
 
         var loaded = Checkpoint<float>.Load(path);
         Assert.Equal(12_345_678_901, loaded.Step);
-        Assert.Equal("{\"hidden\": 5}", loaded.ModelConfig);
+        Assert.Equal("test", loaded.Model!.Kind);
+        Assert.Equal("{\"hidden\": 5}", loaded.Model.Config);
+        Assert.Equal("ab", loaded.Model.Metadata!["vocabulary"]);
         Assert.Equal(checkpoint.RngStates["data"], loaded.RngStates["data"]);
         Assert.Equal("0.125", loaded.Metadata["best_loss"]);
         Assert.Equal(path, loaded.Source);

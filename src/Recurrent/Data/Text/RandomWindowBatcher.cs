@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Diagnostics.CodeAnalysis;
 using Recurrent.Tensors;
+using Recurrent.Training;
 
 namespace Recurrent.Data.Text;
 
@@ -19,8 +21,10 @@ namespace Recurrent.Data.Text;
 /// <see cref="Rng"/>: save <c>Rng.State</c> in a checkpoint and assign it back to resume the same sequence of batches.
 /// </para>
 /// </remarks>
-public sealed class RandomWindowBatcher
+public sealed class RandomWindowBatcher : IBatchSource<TextBatch>, IResumable
 {
+    private TextBatch? _batch;
+
     private readonly ReadOnlyMemory<int> _train;
     private readonly int _offsets;
 
@@ -68,4 +72,20 @@ public sealed class RandomWindowBatcher
             train.Slice(offset + 1, Steps).CopyTo(targets.Slice(b * Steps, Steps));
         }
     }
+
+    /// <summary>The next B random windows (an endless source: it never ends a pass).</summary>
+    /// <param name="batch">The windows, in a batch object reused from call to call.</param>
+    /// <returns>True.</returns>
+    public bool TryNext([MaybeNullWhen(false)] out TextBatch batch)
+    {
+        batch = _batch ??= new TextBatch(BatchSize, Steps);
+        Next(batch.Inputs, batch.Targets);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public void SaveState(TrainingState state) => state.Set("data.windows", Rng);
+
+    /// <inheritdoc/>
+    public void LoadState(TrainingState state) => state.Restore("data.windows", Rng);
 }

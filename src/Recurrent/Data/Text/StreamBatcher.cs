@@ -1,4 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Recurrent.Autodiff;
+using Recurrent.Tensors;
+using Recurrent.Training;
 
 namespace Recurrent.Data.Text;
 
@@ -23,8 +27,12 @@ namespace Recurrent.Data.Text;
 /// <see cref="Next"/> fills caller-provided buffers and allocates nothing.
 /// </para>
 /// </remarks>
-public sealed class StreamBatcher
+public sealed class StreamBatcher : IBatchSource<TextBatch>, IResumable
 {
+    private TextBatch? _batch;
+    private Variable<float>[]? _carry;
+    private bool _passEnded;
+
     private readonly ReadOnlyMemory<int> _train;
     private long _position;
 
@@ -107,5 +115,61 @@ public sealed class StreamBatcher
             train.Slice(start + 1, Steps).CopyTo(targets.Slice(b * Steps, Steps));
         }
         _position++;
+    }
+
+    /// <summary>
+    /// The next window of every stream, starting from the state the previous window ended in (zeros at the start of
+    /// a pass). Returns false once at the end of each pass.
+    /// </summary>
+    /// <param name="batch">The windows, in a batch object reused from call to call.</param>
+    /// <returns>Whether a batch was produced.</returns>
+    public bool TryNext([MaybeNullWhen(false)] out TextBatch batch)
+    {
+        batch = _batch ??= new TextBatch(BatchSize, Steps);
+        if (batch.TakeFinalState() is { } final) Carry(final);
+        if (StartsStreams && _position > 0 && !_passEnded)
+        {
+            _passEnded = true;
+            batch = null;
+            return false;
+        }
+        _passEnded = false;
+        if (StartsStreams && _carry is not null) foreach (var c in _carry) c.Value.Clear();
+        Next(batch.Inputs, batch.Targets);
+        batch.InitialState = _carry;
+        return true;
+    }
+
+    private void Carry(IReadOnlyList<Variable<float>> final)
+    {
+        if (_carry is null || _carry.Length != final.Count)
+        {
+            _carry = final.Select(f => new Variable<float>(new Tensor<float>(f.Shape.ToArray()))).ToArray();
+        }
+        for (int c = 0; c < _carry.Length; c++) final[c].Value.Span.CopyTo(_carry[c].Value.Span);
+    }
+
+    /// <inheritdoc/>
+    public int? BatchesPerPass => WindowsPerEpoch;
+
+    /// <inheritdoc/>
+    public void SaveState(TrainingState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (_batch?.TakeFinalState() is { } final) Carry(final);
+        state.Set("data.stream_position", _position);
+        state.Set("data.pass_ended", _passEnded ? 1 : 0);
+        for (int c = 0; _carry is not null && c < _carry.Length; c++) state.Tensors["data.carry" + c] = _carry[c].Value;
+    }
+
+    /// <inheritdoc/>
+    public void LoadState(TrainingState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Position = state.GetInt64("data.stream_position");
+        _passEnded = state.GetInt64("data.pass_ended") != 0;
+        var carry = new List<Variable<float>>();
+        while (state.Tensors.TryGetValue("data.carry" + carry.Count, out var tensor)) carry.Add(new Variable<float>(tensor.Clone()));
+        _carry = carry.Count > 0 ? [.. carry] : null;
     }
 }

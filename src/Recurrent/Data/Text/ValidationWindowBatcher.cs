@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using Recurrent.Training;
+
 namespace Recurrent.Data.Text;
 
 /// <summary>
@@ -19,8 +22,11 @@ namespace Recurrent.Data.Text;
 /// window) is the batcher's whole state; <see cref="Next"/> allocates nothing.
 /// </para>
 /// </remarks>
-public sealed class ValidationWindowBatcher
+public sealed class ValidationWindowBatcher : IBatchSource<TextBatch>
 {
+    private TextBatch? _batch;
+    private int[] _lengths = [];
+
     private readonly ReadOnlyMemory<int> _ids;
     private readonly int _first;
     private int _position;
@@ -135,5 +141,35 @@ public sealed class ValidationWindowBatcher
         }
         _position += rows;
         return rows;
+    }
+
+    /// <inheritdoc/>
+    public int? BatchesPerPass => (WindowCount + BatchSize - 1) / BatchSize;
+
+    /// <summary>
+    /// The next B windows of the pass, padding past the end of the text marked with target −1; false (and a rewind)
+    /// once every window has been read.
+    /// </summary>
+    /// <param name="batch">The windows, in a batch object reused from call to call.</param>
+    /// <returns>Whether a batch was produced.</returns>
+    public bool TryNext([MaybeNullWhen(false)] out TextBatch batch)
+    {
+        if (Done)
+        {
+            Reset();
+            batch = null;
+            return false;
+        }
+        batch = _batch ??= new TextBatch(BatchSize, Steps);
+        if (_lengths.Length != BatchSize) _lengths = new int[BatchSize];
+        Next(batch.Inputs, batch.Targets, _lengths);
+        int valid = 0;
+        for (int row = 0; row < BatchSize; row++)
+        {
+            valid += _lengths[row];
+            batch.Targets.AsSpan(row * Steps + _lengths[row], Steps - _lengths[row]).Fill(-1); // padding predicts nothing
+        }
+        batch.Count = valid;
+        return true;
     }
 }

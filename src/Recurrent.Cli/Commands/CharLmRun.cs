@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Recurrent.Training;
+
+namespace Recurrent.Cli.Commands;
+
+/// <summary>
+/// The settings of a <c>charlm train</c> run, kept as <c>run.json</c> in its output directory so that <c>--resume</c>
+/// continues with the data and options it started with. (The model file itself holds no local path.)
+/// </summary>
+internal sealed record CharLmRun
+{
+    public const string FileName = "run.json";
+
+    public string? Corpus { get; init; }
+    public double ValidationFraction { get; init; } = 0.1;
+    public int Batch { get; init; } = 32;
+    public int Window { get; init; } = 64;
+    public double LearningRate { get; init; } = 2e-3;
+    public double WeightDecay { get; init; }
+    public double Clip { get; init; } = 5;
+    public bool Cosine { get; init; }
+    public int WarmupSteps { get; init; } = 100;
+    public bool Stream { get; init; }
+    public ulong Seed { get; init; } = 1337;
+    public double? Minutes { get; init; }
+    public long? Steps { get; init; }
+    public double EvalEverySeconds { get; init; } = 30;
+    public int Patience { get; init; }
+
+    public TrainerOptions ToTrainerOptions(string output, string metricsPath) => new()
+    {
+        Optimizer = WeightDecay > 0 ? OptimizerKind.AdamW : OptimizerKind.Adam,
+        LearningRate = LearningRate,
+        WeightDecay = WeightDecay,
+        ClipNorm = Clip,
+        Schedule = Cosine ? ScheduleKind.Cosine : ScheduleKind.Constant,
+        WarmupSteps = WarmupSteps,
+        Seed = Seed,
+        Duration = Minutes is { } m ? TimeSpan.FromMinutes(m) : null,
+        Steps = Steps,
+        ValidateEvery = TimeSpan.FromSeconds(EvalEverySeconds),
+        Patience = Patience,
+        CheckpointDirectory = output,
+        MetricsFile = metricsPath,
+    };
+
+    public void Write(string directory)
+    {
+        string path = Path.Combine(directory, FileName), temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static CharLmRun Read(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path)) throw new UsageException($"--resume: {path} does not exist; the run in {directory} cannot be continued.");
+        try
+        {
+            return JsonSerializer.Deserialize<CharLmRun>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: the run's settings are empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the run's settings are not valid JSON ({e.Message}).", e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Recurrent.Layers;
+using Recurrent.Serialization;
+
+namespace Recurrent.Models;
+
+/// <summary>
+/// Reads model files: <see cref="Load(string)"/> rebuilds whatever model a file holds (the char-LM, the four task
+/// models) from its description, then loads its weights.
+/// </summary>
+/// <remarks>
+/// A model file is safetensors: every weight under its tree name (<c>rnn.weight_ih_l0</c>, <c>head.weight</c>, so
+/// <c>safetensors.torch.load_file</c> gives PyTorch a <c>state_dict</c>), and in the metadata the format and its
+/// version, the model's kind, its configuration as JSON, and the strings it needs (a vocabulary). A trainer's
+/// checkpoint is a model file with the optimizer's and the trainer's state added. Files of another kind, of a newer
+/// format, or damaged, are rejected with an <see cref="InvalidDataException"/> whose one-line message names the file
+/// and the problem.
+/// </remarks>
+public static class Model
+{
+    /// <summary>Rebuilds the model a file holds, with its weights, in evaluation-ready form (training mode, as built).</summary>
+    /// <param name="path">A file written by <see cref="Module{T}.Save"/> or by a trainer.</param>
+    /// <returns>The model; test its type, or use <see cref="Load{TModel}(string)"/>.</returns>
+    /// <exception cref="InvalidDataException">The file is damaged, of a newer format, or describes no model Recurrent knows.</exception>
+    public static Module<float> Load(string path) => Read<float>(path);
+
+    /// <summary>Rebuilds the model a file holds, which must be a <typeparamref name="TModel"/>.</summary>
+    /// <typeparam name="TModel">The expected model type, such as <c>CharLanguageModel&lt;float&gt;</c>.</typeparam>
+    /// <param name="path">The model file.</param>
+    /// <returns>The model with its weights.</returns>
+    /// <exception cref="InvalidDataException">The file holds another kind of model, or cannot be read.</exception>
+    public static TModel Load<TModel>(string path) where TModel : Module<float> => Load<float, TModel>(path);
+
+    /// <summary>The kinds of model files this version reads.</summary>
+    public static IReadOnlyList<string> Kinds { get; } =
+        [CharLanguageModel<float>.Kind, SequenceClassifier<float>.Kind, SequenceTagger<float>.Kind, SequenceGenerator<float>.Kind, Seq2Seq<float>.Kind];
+
+    internal static TModel Load<T, TModel>(string path) where T : unmanaged, IFloatingPointIeee754<T> where TModel : Module<T>
+    {
+        var model = Read<T>(path);
+        return model as TModel ?? throw new InvalidDataException(
+            $"{Path.GetFileName(path)}: the file holds a '{model.Describe()!.Kind}' model; expected a {typeof(TModel).Name.Split('`')[0]}.");
+    }
+
+    internal static Module<T> Read<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var checkpoint = Checkpoint<T>.Load(path);
+        string file = Path.GetFileName(path);
+        var description = checkpoint.Model ?? throw new InvalidDataException(
+            $"{file}: the file holds weights but no model description; build the model in code and call LoadWeights.");
+        Module<T> model;
+        try
+        {
+            model = Create<T>(description, file);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{file}: model_config does not describe a valid {description.Kind} ({e.Message})", e);
+        }
+        checkpoint.Restore(model);
+        return model;
+    }
+
+    private static Module<T> Create<T>(ModelDescription description, string file) where T : unmanaged, IFloatingPointIeee754<T> =>
+        description.Kind switch
+        {
+            CharLanguageModel<T>.Kind => CharLanguageModel<T>.FromDescription(description, file),
+            SequenceClassifier<T>.Kind => SequenceClassifier<T>.FromDescription(description, file),
+            SequenceTagger<T>.Kind => SequenceTagger<T>.FromDescription(description, file),
+            SequenceGenerator<T>.Kind => SequenceGenerator<T>.FromDescription(description, file),
+            Seq2Seq<T>.Kind => Seq2Seq<T>.FromDescription(description, file),
+            _ => throw new InvalidDataException($"{file}: model kind '{description.Kind}' is not one this Recurrent reads ({string.Join(", ", Kinds)})."),
+        };
+
+    /// <summary>Deserialises and validates a model's configuration, naming the file and the problem on failure.</summary>
+    internal static TConfig ReadConfig<TConfig>(ModelDescription description, JsonTypeInfo<TConfig> info, string file)
+    {
+        TConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize(description.Config, info);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{file}: model_config is not a valid {description.Kind} configuration ({e.Message}).", e);
+        }
+        if (config is null) throw new InvalidDataException($"{file}: model_config is null; expected a {description.Kind} configuration.");
+        return config;
+    }
+}

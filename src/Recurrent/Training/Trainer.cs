@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Recurrent.Autodiff;
+using Recurrent.Layers;
+using Recurrent.Optimizers;
+using Recurrent.Serialization;
+
+namespace Recurrent.Training;
+
+/// <summary>
+/// The training loop of every model: the char-LM, the task models, the lecture's experiments and a user's own module.
+/// It takes a model, its loss on a batch, training and validation batches and <see cref="TrainerOptions"/>, and
+/// runs minibatch gradient descent by backpropagation through time, as Keras's <c>fit</c> or PyTorch Lightning's
+/// <c>Trainer</c> do.
+/// </summary>
+/// <remarks>
+/// <para>
+/// One step: reset the tape, seed its dropout generator from (seed, step), draw a batch, record the loss, back-propagate
+/// it, clip the gradients' global norm, set the learning rate from the schedule, update. The run stops at its budget
+/// (epochs, steps or training wall time), when the validation loss stops improving (<see cref="TrainerOptions.Patience"/>),
+/// or when the <see cref="CancellationToken"/> fires, after the step under way.
+/// </para>
+/// <para>
+/// Validation is the mean loss over a whole pass of the validation source, each batch weighted by its
+/// <see cref="IBatch.Count"/>, with the model in evaluation mode (<see cref="Module{T}.Eval"/>: no dropout, nothing
+/// saved for backward); its time is not counted as training time. Each validation appends a
+/// <see cref="TrainingRecord"/> to the history (and to <see cref="TrainerOptions.MetricsFile"/>) and writes the
+/// checkpoints.
+/// </para>
+/// <para>
+/// A checkpoint is a model file (<c>Model.Load</c> reads it) plus the optimizer's state, the counters and the
+/// state of the training source if it is <see cref="IResumable"/>; <see cref="Resume"/> followed by
+/// <see cref="Fit"/> continues the run exactly: the same batches, dropout masks and learning rates, bit for bit.
+/// </para>
+/// </remarks>
+/// <typeparam name="TBatch">The batch type of the model's loss.</typeparam>
+public sealed class Trainer<TBatch> where TBatch : IBatch
+{
+    /// <summary>File name of the latest checkpoint in <see cref="TrainerOptions.CheckpointDirectory"/>.</summary>
+    public const string LastCheckpoint = "last.safetensors";
+
+    /// <summary>File name of the checkpoint with the best validation loss.</summary>
+    public const string BestCheckpoint = "best.safetensors";
+
+    private readonly Func<Tape<float>, TBatch, Variable<float>> _loss;
+    private readonly Tape<float> _tape = new();
+    private readonly Tape<float> _evaluationTape = new();
+    private readonly IReadOnlyList<(string Name, Variable<float> Parameter)> _parameters;
+    private readonly Stopwatch _clock = new();
+    private readonly List<TrainingRecord> _history = [];
+    private double _wallOffset, _lossSum;
+    private long _lossCount, _stepsInPass;
+    private int _sinceBest;
+    private TrainingState? _pendingSourceState;
+
+    /// <summary>Prepares training of <paramref name="model"/>.</summary>
+    /// <param name="model">The model, with freshly initialised (or pre-trained) weights.</param>
+    /// <param name="loss">Records the model's mean loss on a batch (a scalar): usually a method group, <c>model.Loss</c>.</param>
+    /// <param name="options">The run's options; null for the defaults (Adam 1e-3, no budget: until cancelled).</param>
+    public Trainer(Module<float> model, Func<Tape<float>, TBatch, Variable<float>> loss, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        Options = options ?? new TrainerOptions();
+        Options.Validate();
+        Model = model;
+        _loss = loss;
+        _parameters = model.NamedParameters();
+        if (_parameters.Count == 0) throw new ArgumentException("The model has no parameters to train.", nameof(model));
+        Optimizer = Options.CreateOptimizer(_parameters);
+    }
+
+    /// <summary>The model being trained.</summary>
+    public Module<float> Model { get; }
+
+    /// <summary>The run's options.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>The optimizer the options describe.</summary>
+    public Optimizer<float> Optimizer { get; }
+
+    /// <summary>Optimiser steps so far.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Completed passes over the training data.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>Training examples seen so far (the sum of the batches' counts).</summary>
+    public long Examples { get; private set; }
+
+    /// <summary>Training wall time so far, validation excluded.</summary>
+    public double WallSeconds => _wallOffset + _clock.Elapsed.TotalSeconds;
+
+    /// <summary>The best validation loss so far, or null before the first validation.</summary>
+    public double? BestValidationLoss { get; private set; }
+
+    /// <summary>Every record of this trainer's runs, in order (for a resumed run, from the resume on).</summary>
+    public IReadOnlyList<TrainingRecord> History => _history;
+
+    /// <summary>
+    /// Trains until the budget is spent, the validation loss stops improving, or <paramref name="cancellationToken"/>
+    /// fires. Puts the model in training mode.
+    /// </summary>
+    /// <param name="training">The training batches.</param>
+    /// <param name="validation">The validation batches, read in whole at each validation; null for none.</param>
+    /// <param name="progress">
+    /// Told after steps (at most every <see cref="TrainerOptions.ProgressInterval"/>) and after every validation. It is
+    /// called on the training thread; <see cref="Progress{T}"/> forwards it to its synchronisation context.
+    /// </param>
+    /// <param name="cancellationToken">Stops the run after the current step; the last checkpoint is still written.</param>
+    /// <returns>Why the run stopped, and its history.</returns>
+    public TrainingResult Fit(IBatchSource<TBatch> training, IBatchSource<TBatch>? validation = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        if (_pendingSourceState is { } pending)
+        {
+            if (training is IResumable resumable) resumable.LoadState(pending);
+            _pendingSourceState = null;
+        }
+        if (Options.CheckpointDirectory is { } directory) Directory.CreateDirectory(directory);
+        Model.Train();
+        var reporting = Stopwatch.StartNew();
+        double lastValidationTime = WallSeconds;
+        long lastValidationStep = Step, lastCheckpointStep = Step;
+        bool emptyPass = true;
+        int startedRecords = _history.Count;
+        var reason = StopReason.Budget;
+        while (true)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                reason = StopReason.Cancelled;
+                break;
+            }
+            if (BudgetSpent(training)) break;
+            if (_lossCount > 0 && ValidationDue(lastValidationTime, lastValidationStep))
+            {
+                Validate(training, validation, progress);
+                (lastValidationTime, lastValidationStep) = (WallSeconds, Step);
+                if (StopEarly())
+                {
+                    reason = StopReason.EarlyStopping;
+                    break;
+                }
+            }
+
+            _clock.Start();
+            bool got = training.TryNext(out var batch);
+            if (got) TrainStep(batch!);
+            _clock.Stop();
+            if (!got)
+            {
+                if (emptyPass) throw new InvalidOperationException("The training source ended a pass without producing a batch; it holds no data.");
+                emptyPass = true;
+                Epoch++;
+                _stepsInPass = 0;
+                if (Options.ValidateEvery is null && Options.ValidateEverySteps is null && _lossCount > 0)
+                {
+                    Validate(training, validation, progress);
+                    (lastValidationTime, lastValidationStep) = (WallSeconds, Step);
+                    if (StopEarly())
+                    {
+                        reason = StopReason.EarlyStopping;
+                        break;
+                    }
+                }
+                continue;
+            }
+            emptyPass = false;
+            if (progress is not null && reporting.Elapsed >= Options.ProgressInterval)
+            {
+                progress.Report(Progress(null, training));
+                reporting.Restart();
+            }
+            if (Options.CheckpointEverySteps is { } every && Step - lastCheckpointStep >= every && Options.CheckpointDirectory is not null)
+            {
+                SaveCheckpoint(Path.Combine(Options.CheckpointDirectory, LastCheckpoint), training);
+                lastCheckpointStep = Step;
+            }
+        }
+        if (_lossCount > 0 || _history.Count == startedRecords) Validate(training, validation, progress);
+        else if (Options.CheckpointDirectory is { } dir) SaveCheckpoint(Path.Combine(dir, LastCheckpoint), training);
+        return new TrainingResult(reason, Step, Epoch, WallSeconds, BestValidationLoss, _history.Skip(startedRecords).ToArray());
+    }
+
+    /// <summary>
+    /// The mean loss over one whole pass of <paramref name="data"/>, each batch weighted by its count, in evaluation
+    /// mode (no dropout, nothing saved for backward; the model's mode is restored afterwards).
+    /// </summary>
+    /// <param name="data">A finite source; it is read until it ends a pass.</param>
+    /// <returns>Σ count·loss / Σ count.</returns>
+    public double Evaluate(IBatchSource<TBatch> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Evaluation.MeanLoss(Model, _loss, data, _evaluationTape);
+    }
+
+    /// <summary>
+    /// Restores a run from a checkpoint this trainer's options wrote (weights, optimizer, counters); the next
+    /// <see cref="Fit"/> restores its training source and continues exactly where the checkpoint was written.
+    /// </summary>
+    /// <param name="path">Usually <see cref="LastCheckpoint"/> in the run's directory.</param>
+    /// <exception cref="InvalidDataException">The file is damaged, is not a training checkpoint, or belongs to another model.</exception>
+    public void Resume(string path)
+    {
+        var checkpoint = Checkpoint<float>.Load(path);
+        string name = Path.GetFileName(path);
+        if (checkpoint.Optimizer is null || checkpoint.State is null)
+        {
+            throw new InvalidDataException($"{name}: a model file without training state; load its weights with LoadWeights, or resume from a trainer's {LastCheckpoint}.");
+        }
+        if (Model.Describe() is { } own && checkpoint.Model is { } saved && saved.Kind != own.Kind)
+        {
+            throw new InvalidDataException($"{name}: the checkpoint holds a '{saved.Kind}' model; this trainer trains a '{own.Kind}'.");
+        }
+        checkpoint.Restore(Model, Optimizer);
+        var state = checkpoint.State;
+        Step = checkpoint.Step;
+        Epoch = (int)state.GetInt64("epoch");
+        Examples = state.GetInt64("examples");
+        _stepsInPass = state.GetInt64("steps_in_pass");
+        _sinceBest = (int)state.GetInt64("since_best");
+        _wallOffset = ReadDouble(state, "wall_s");
+        BestValidationLoss = state.Values.TryGetValue("best_val_loss", out string? best) ? ReadDouble(state, "best_val_loss") : null;
+        _clock.Reset();
+        (_lossSum, _lossCount) = (0, 0);
+        _pendingSourceState = state;
+    }
+
+    /// <summary>Writes a checkpoint of the run as it stands (atomically).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="training">The training source, whose state is saved if it is <see cref="IResumable"/>; null to save none.</param>
+    public void SaveCheckpoint(string path, IBatchSource<TBatch>? training = null)
+    {
+        var state = new TrainingState();
+        state.Set("epoch", Epoch);
+        state.Set("examples", Examples);
+        state.Set("steps_in_pass", _stepsInPass);
+        state.Set("since_best", _sinceBest);
+        state.Values["wall_s"] = WallSeconds.ToString("R", CultureInfo.InvariantCulture);
+        if (BestValidationLoss is { } best) state.Values["best_val_loss"] = best.ToString("R", CultureInfo.InvariantCulture);
+        if (training is IResumable resumable) resumable.SaveState(state);
+        var checkpoint = new Checkpoint<float>(Model.StateDict(), Optimizer.StateDict()) { Model = Model.Describe(), Step = Step, State = state };
+        checkpoint.Save(path);
+    }
+
+    /// <summary>The learning rate of step <paramref name="step"/> under the options' schedule.</summary>
+    /// <param name="step">Updates made so far.</param>
+    /// <param name="fraction">The share of the budget spent, in [0, 1], for <see cref="ScheduleKind.Cosine"/>.</param>
+    /// <returns>η.</returns>
+    public double LearningRateAt(long step, double fraction)
+    {
+        if (Options.CustomSchedule is { } custom) return custom.At(step);
+        double peak = Options.LearningRate;
+        if (Options.Schedule == ScheduleKind.Constant) return peak;
+        if (step < Options.WarmupSteps) return peak * (step + 1) / Options.WarmupSteps;
+        double floor = Options.MinLearningRate ?? peak / 10;
+        return floor + (peak - floor) * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(fraction, 0, 1)));
+    }
+
+    /// <summary>
+    /// One optimiser step on <paramref name="batch"/>, as <see cref="Fit"/> takes it: for custom loops and benchmarks.
+    /// The model must be in training mode.
+    /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <returns>The batch's loss before the update.</returns>
+    /// <exception cref="InvalidOperationException">The loss is not finite (training diverged).</exception>
+    public double TrainStep(TBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _tape.Reset();
+        _tape.Random.Reseed(Options.Seed ^ (0x9E37_79B9_7F4A_7C15UL * (ulong)(Step + 1)));
+        Model.ZeroGrad();
+        var loss = _loss(_tape, batch);
+        float value = loss.Value[0];
+        if (!float.IsFinite(value))
+        {
+            throw new InvalidOperationException($"Training diverged at step {Step}: the loss is {value}. Lower the learning rate or clip the gradients (ClipNorm).");
+        }
+        _tape.Backward(loss);
+        if (Options.ClipNorm > 0) GradientClipping.ClipByGlobalNorm(_parameters, Options.ClipNorm);
+        Optimizer.LearningRate = LearningRateAt(Step, _fraction);
+        Optimizer.Step();
+        _lossSum += (double)value * batch.Count;
+        _lossCount += batch.Count;
+        Examples += batch.Count;
+        Step++;
+        _stepsInPass++;
+        return value;
+    }
+
+    private double _fraction;
+
+    private bool BudgetSpent(IBatchSource<TBatch> training)
+    {
+        _fraction = BudgetFraction(training) ?? 0;
+        return (Options.Steps is { } steps && Step >= steps)
+            || (Options.Epochs is { } epochs && Epoch >= epochs)
+            || (Options.Duration is { } duration && WallSeconds >= duration.TotalSeconds);
+    }
+
+    private double? BudgetFraction(IBatchSource<TBatch> training)
+    {
+        double? fraction = null;
+        if (Options.Steps is { } steps) fraction = (double)Step / steps;
+        if (Options.Duration is { } duration) fraction = Math.Max(fraction ?? 0, WallSeconds / duration.TotalSeconds);
+        if (Options.Epochs is { } epochs)
+        {
+            double pass = training.BatchesPerPass is { } perPass and > 0 ? Math.Min(1, (double)_stepsInPass / perPass) : 0;
+            fraction = Math.Max(fraction ?? 0, (Epoch + pass) / epochs);
+        }
+        return fraction;
+    }
+
+    private bool ValidationDue(double lastTime, long lastStep) =>
+        (Options.ValidateEvery is { } every && WallSeconds - lastTime >= every.TotalSeconds)
+        || (Options.ValidateEverySteps is { } steps && Step - lastStep >= steps);
+
+    private bool StopEarly() => Options.Patience > 0 && _sinceBest >= Options.Patience;
+
+    private void Validate(IBatchSource<TBatch> training, IBatchSource<TBatch>? validation, IProgress<TrainingProgress>? progress)
+    {
+        double trainLoss = _lossCount > 0 ? _lossSum / _lossCount : double.NaN;
+        double? validationLoss = validation is null ? null : Evaluate(validation);
+        var record = new TrainingRecord(Math.Round(WallSeconds, 3), Step, Epoch, Examples, trainLoss, validationLoss, Optimizer.LearningRate);
+        _history.Add(record);
+        (_lossSum, _lossCount) = (0, 0);
+        bool improved = validationLoss is { } v && !(v >= BestValidationLoss);
+        if (improved)
+        {
+            BestValidationLoss = validationLoss;
+            _sinceBest = 0;
+        }
+        else if (validationLoss is not null)
+        {
+            _sinceBest++;
+        }
+        if (Options.CheckpointDirectory is { } directory)
+        {
+            SaveCheckpoint(Path.Combine(directory, LastCheckpoint), training);
+            if (improved) SaveCheckpoint(Path.Combine(directory, BestCheckpoint), training);
+        }
+        if (Options.MetricsFile is { } metrics)
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(metrics));
+            if (folder is not null) Directory.CreateDirectory(folder);
+            File.AppendAllText(metrics, record.ToJson() + "\n", new UTF8Encoding(false));
+        }
+        progress?.Report(Progress(record, training));
+    }
+
+    private TrainingProgress Progress(TrainingRecord? validation, IBatchSource<TBatch> training) =>
+        new(Step, Epoch, WallSeconds, Examples / Math.Max(WallSeconds, 1e-9), _lossCount > 0 ? _lossSum / _lossCount : validation?.TrainLoss ?? double.NaN,
+            _history.Count > 0 ? _history[^1].ValidationLoss : null, BudgetFraction(training), validation);
+
+    private static double ReadDouble(TrainingState state, string key) =>
+        state.Values.TryGetValue(key, out string? text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value
+        : throw new InvalidDataException($"training state '{key}' is missing or not a number.");
+}
