@@ -164,25 +164,8 @@ public class GemmTests
     {
         var (a, b, c) = Operands<float>(m, n, k, seed: 11);
         float[] c1 = (float[])c.Clone();
-        int saved = Parallelism.MaxThreads;
-        try
-        {
-            Parallelism.MaxThreads = 1;
-            Gemm.Multiply<float>(a, b, c1, m, n, k);
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
-        Parallelism.MaxThreads = Math.Max(2, saved);
-        try
-        {
-            Gemm.Multiply<float>(a, b, c, m, n, k);
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
+        using (Threads.Limit(1)) Gemm.Multiply<float>(a, b, c1, m, n, k);
+        using (Threads.Limit(Math.Max(2, Threads.DefaultMaxThreads))) Gemm.Multiply<float>(a, b, c, m, n, k);
         Assert.Equal(c1, c); // each element is summed in the same order whatever the split
     }
 
