@@ -6,7 +6,8 @@ namespace Recurrent.Tests.Kernels;
 
 /// <summary>
 /// Skips a test of an instruction-set-specific kernel, with the reason, where the processor (or the runtime, e.g.
-/// <c>DOTNET_EnableAVX512F=0</c>) lacks that instruction set: such a test would otherwise pass without testing anything.
+/// <c>DOTNET_EnableAVX512=0</c>, <c>DOTNET_EnableAVX2=0</c>) lacks that instruction set: such a test would otherwise pass
+/// without testing anything.
 /// </summary>
 internal static class InstructionSets
 {
@@ -41,6 +42,7 @@ internal static class InstructionSets
             256 => Vector256.IsHardwareAccelerated,
             _ => throw new ArgumentOutOfRangeException(nameof(width), width, "Lane widths are 256 and 512 bits."),
         };
-        Skip.IfNot(accelerated, $"{width}-bit vectors are not hardware accelerated on this processor (AVX{(width == 512 ? "-512F" : "")} missing or disabled), so the kernels do not use Lanes{width}.");
+        string needs = width == 512 ? "AVX-512F" : "AVX2";
+        Skip.IfNot(accelerated, $"{width}-bit vectors are not hardware accelerated on this processor ({needs} missing or disabled in the runtime), so the kernels do not use Lanes{width}.");
     }
 }
