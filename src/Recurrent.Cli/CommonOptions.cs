@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Recurrent.Kernels;
 
 namespace Recurrent.Cli;
 
@@ -13,11 +12,14 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object per result and nothing else on stdout." };
 
-    /// <summary>Sets <see cref="Parallelism.MaxThreads"/> from the option and returns the number in effect.</summary>
+    /// <summary>
+    /// Sets <see cref="Recurrent.Tensors.Threads.DefaultMaxThreads"/> from the option and returns the number in effect.
+    /// The process default, not a scope: a CLI process runs one command.
+    /// </summary>
     public static int ApplyThreads(int? threads)
     {
-        if (threads is { } t) Parallelism.MaxThreads = Positive(t, "--threads");
-        return Parallelism.MaxThreads;
+        if (threads is { } t) Recurrent.Tensors.Threads.DefaultMaxThreads = Positive(t, "--threads");
+        return Recurrent.Tensors.Threads.Current;
     }
 
     public static int Positive(int value, string option) =>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Recurrent.Kernels;
+using Recurrent.Tensors;
 
 namespace Recurrent.Cells;
 
@@ -122,7 +123,7 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     /// <param name="mode"><see cref="ForwardMode"/> or <see cref="BackwardMode"/>.</param>
     protected void RunRecurrence(int mode)
     {
-        int threads = Parallelism.MaxThreads;
+        int threads = Threads.Current;
         int ranges = threads > 1 && Batch >= 2 * RowTile ? Math.Min(2 * threads, Batch / RowTile) : 1;
         if (ranges <= 1)
         {

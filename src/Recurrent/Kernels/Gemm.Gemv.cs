@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Recurrent.Tensors;
 
 namespace Recurrent.Kernels;
 
@@ -61,7 +62,7 @@ internal static unsafe class Gemv
 
         int blocks = (g.N + Block - 1) / Block;
         long work = (long)g.N * g.K;
-        int pieces = work < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, blocks);
+        int pieces = work < ParallelThreshold ? 1 : Math.Min(Threads.Current, blocks);
         if (pieces <= 1)
         {
             Columns(in g, a, 0, g.N, kc, overwrite);

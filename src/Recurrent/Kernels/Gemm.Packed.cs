@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Recurrent.Tensors;
 
 namespace Recurrent.Kernels;
 
@@ -62,7 +63,7 @@ internal static unsafe partial class PackedGemm<T, TKernel>
             return;
         }
         long work = (long)g.M * g.N * g.K;
-        int threads = work < ParallelThreshold ? 1 : Parallelism.MaxThreads;
+        int threads = work < ParallelThreshold ? 1 : Threads.Current;
         if (g.M <= MC)
         {
             RunNarrow(in g, threads);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using Recurrent.Tensors;
 
 namespace Recurrent.Kernels;
 
@@ -18,7 +19,7 @@ namespace Recurrent.Kernels;
 /// The float path is the Goto/BLIS algorithm (<see cref="PackedGemm{T, TKernel}"/>): operands are packed into
 /// cache-sized panels and multiplied by a register-tiled micro-kernel, AVX-512 (<see cref="Avx512MicroKernel"/>)
 /// or AVX2/FMA (<see cref="Avx2MicroKernel"/>) where the processor has it and a portable one otherwise, with the
-/// work split over <see cref="Parallelism.MaxThreads"/> threads. <see cref="GemmReference"/> is the naive triple
+/// work split over the calling thread's <see cref="Threads.Current"/> threads. <see cref="GemmReference"/> is the naive triple
 /// loop the tests compare it with.
 /// </para>
 /// </remarks>

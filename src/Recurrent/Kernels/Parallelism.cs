@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Recurrent.Tensors;
 
 namespace Recurrent.Kernels;
 
@@ -22,7 +23,6 @@ public static class Parallelism
 {
     private static readonly object Gate = new();
     private static readonly object SleepLock = new();
-    private static int _maxThreads = Environment.ProcessorCount;
     private static Thread[] _workers = [];
 
     private static IParallelTask? _task;
@@ -41,25 +41,15 @@ public static class Parallelism
     public static int SpinMicroseconds { get; set; } = 200;
 
     /// <summary>
-    /// The number of threads a kernel may use, including the caller's. Default <see cref="Environment.ProcessorCount"/>.
+    /// Runs <c>task.Run(i)</c> for every <c>i</c> in <c>[0, count)</c> over up to <see cref="Threads.Current"/> threads,
+    /// the calling thread's limit.
     /// </summary>
-    public static int MaxThreads
-    {
-        get => _maxThreads;
-        set
-        {
-            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), $"MaxThreads must be at least 1; got {value}.");
-            _maxThreads = value;
-        }
-    }
-
-    /// <summary>Runs <c>task.Run(i)</c> for every <c>i</c> in <c>[0, count)</c> over up to <see cref="MaxThreads"/> threads.</summary>
     /// <param name="count">Number of pieces.</param>
     /// <param name="task">The work; the caller's thread takes part.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void For(int count, IParallelTask task)
     {
-        int threads = Math.Min(_maxThreads, count);
+        int threads = Math.Min(Threads.Current, count);
         if (threads <= 1 || _inRegion || !Monitor.TryEnter(Gate))
         {
             for (int i = 0; i < count; i++) task.Run(i);

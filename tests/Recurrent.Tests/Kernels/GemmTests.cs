@@ -5,7 +5,7 @@ namespace Recurrent.Tests.Kernels;
 
 public class GemmTests
 {
-    // Every micro-kernel: the tests run those this processor supports and pass trivially on the others.
+    // Every micro-kernel: the tests run those this processor supports and are reported as skipped for the others.
     public static readonly string[] Kernels = ["Avx512", "Avx2", "Portable"];
 
     // Sizes that hit the micro-kernels' tails (MR = 8, 6, 4; NR = 32, 16, 8; vector width 8 and 16), the packing
@@ -32,11 +32,11 @@ public class GemmTests
         return data;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Shapes))]
     public void FloatMatchesReference(string kernel, int m, int n, int k, bool transA, bool transB)
     {
-        if (!UseKernel(kernel)) return;
+        InstructionSets.UseGemmKernel(kernel);
         try
         {
             foreach (var (alpha, beta) in new[] { (1f, 0f), (1f, 1f), (-0.5f, 2f), (2.5f, 0f) })
@@ -54,7 +54,7 @@ public class GemmTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(70, 300, 600, false, false)]
     [InlineData(33, 257, 31, true, false)]
     [InlineData(1, 257, 300, false, false)]
@@ -62,7 +62,7 @@ public class GemmTests
     public void VectorKernelsRoundAlike(int m, int n, int k, bool transA, bool transB)
     {
         // Both sum each element in depth order, one fused multiply-add at a time, in the same depth blocks.
-        if (!Gemm.IsSupported(GemmKernelKind.Avx512)) return;
+        InstructionSets.SkipUnless(GemmKernelKind.Avx512);
         var (a, b, c512) = Operands<float>(m, n, k, seed: 13);
         float[] c2 = (float[])c512.Clone();
         try
@@ -89,15 +89,6 @@ public class GemmTests
         Gemm.Multiply<float>(a, b, c, 5, n, k);
         Gemm.Multiply<float>(a.AsSpan(0, k), b, row, 1, n, k);
         Assert.Equal(c.AsSpan(0, n).ToArray(), row);
-    }
-
-    /// <summary>Forces <paramref name="kernel"/> on this thread; false when the processor cannot run it.</summary>
-    internal static bool UseKernel(string kernel)
-    {
-        var kind = Enum.Parse<GemmKernelKind>(kernel);
-        if (!Gemm.IsSupported(kind)) return false;
-        Gemm.ForcedKernel = kind;
-        return true;
     }
 
     [Theory]
@@ -164,25 +155,8 @@ public class GemmTests
     {
         var (a, b, c) = Operands<float>(m, n, k, seed: 11);
         float[] c1 = (float[])c.Clone();
-        int saved = Parallelism.MaxThreads;
-        try
-        {
-            Parallelism.MaxThreads = 1;
-            Gemm.Multiply<float>(a, b, c1, m, n, k);
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
-        Parallelism.MaxThreads = Math.Max(2, saved);
-        try
-        {
-            Gemm.Multiply<float>(a, b, c, m, n, k);
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
+        using (Threads.Limit(1)) Gemm.Multiply<float>(a, b, c1, m, n, k);
+        using (Threads.Limit(Math.Max(2, Threads.DefaultMaxThreads))) Gemm.Multiply<float>(a, b, c, m, n, k);
         Assert.Equal(c1, c); // each element is summed in the same order whatever the split
     }
 

@@ -1,4 +1,5 @@
 using Recurrent.Kernels;
+using Recurrent.Tensors;
 
 namespace Recurrent.Tests.Kernels;
 
@@ -55,9 +56,23 @@ public class ParallelismTests
     }
 
     [Fact]
-    public void MaxThreadsRejectsZero()
+    public void OneThreadScopeRunsEveryPieceOnTheCaller()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxThreads = 0);
-        Assert.Contains("at least 1", e.Message);
+        var task = new CountingTask(64);
+        using (Threads.Limit(1)) Parallelism.For(task.Hits.Length, task);
+        Assert.All(task.Hits, h => Assert.Equal(1, h));
+        Assert.Equal([Environment.CurrentManagedThreadId], task.Threads);
+    }
+
+    [Fact]
+    public void ScopeCapsTheThreadsUsed()
+    {
+        var task = new CountingTask(64);
+        using (Threads.Limit(2))
+        {
+            for (int r = 0; r < 20; r++) Parallelism.For(task.Hits.Length, task);
+        }
+        Assert.All(task.Hits, h => Assert.Equal(20, h));
+        Assert.InRange(task.Threads.Count, 1, 2);
     }
 }

@@ -111,19 +111,10 @@ public class FusedKernelTests
         var layer = new RecurrentLayer<float>(kind, 12, 64, new Rng(8), new RecurrentLayerOptions { Layers = 2 });
         var x = Tensor.Normal<float>(new Rng(9), 0, 1, 32, 6, 12);
         var r = Tensor.Normal<float>(new Rng(10), 0, 1, 32, 6, 64);
-        int saved = Parallelism.MaxThreads;
-        try
-        {
-            Parallelism.MaxThreads = 1;
-            var one = Run(layer, true, x, layer.State.Select(s => new Tensor<float>(2, 32, s.Size)).ToArray(), [], r, []);
-            Parallelism.MaxThreads = 2;
-            var two = Run(layer, true, x, layer.State.Select(s => new Tensor<float>(2, 32, s.Size)).ToArray(), [], r, []);
-            for (int i = 0; i < one.Count; i++) Assert.True(one[i].Values.AsSpan().SequenceEqual(two[i].Values), $"{one[i].Name} differs between 1 and 2 threads");
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
+        List<(string Name, float[] Values)> one, two;
+        using (Threads.Limit(1)) one = Run(layer, true, x, layer.State.Select(s => new Tensor<float>(2, 32, s.Size)).ToArray(), [], r, []);
+        using (Threads.Limit(2)) two = Run(layer, true, x, layer.State.Select(s => new Tensor<float>(2, 32, s.Size)).ToArray(), [], r, []);
+        for (int i = 0; i < one.Count; i++) Assert.True(one[i].Values.AsSpan().SequenceEqual(two[i].Values), $"{one[i].Name} differs between 1 and 2 threads");
     }
 
     [Fact]
