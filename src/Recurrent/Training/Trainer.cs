@@ -114,6 +114,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
+        using var threads = Options.MaxThreads is { } n ? Tensors.Threads.Limit(n) : default;
         if (_pendingSourceState is { } pending)
         {
             if (training is IResumable resumable) resumable.LoadState(pending);
@@ -194,6 +195,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
     public double Evaluate(IBatchSource<TBatch> data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        using var threads = Options.MaxThreads is { } n ? Tensors.Threads.Limit(n) : default;
         return Evaluation.MeanLoss(Model, _loss, data, _evaluationTape);
     }
 
