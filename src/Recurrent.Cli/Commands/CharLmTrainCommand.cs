@@ -4,6 +4,7 @@ using System.Text;
 using Recurrent.Cells;
 using Recurrent.Cli.Plotting;
 using Recurrent.Data.Text;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -106,14 +107,17 @@ internal static class CharLmTrainCommand
                 double fraction = parse.GetValue(valFraction);
                 if (!(fraction > 0 && fraction < 1)) throw new UsageException($"--val-fraction must be in (0, 1); got {fraction}.");
                 text = LoadCorpus(parse.GetValue(corpus), fraction, null);
-                var config = new CharModelConfig(text.Vocabulary.Count,
-                    CommonOptions.Positive(parse.GetValue(embed), "--embed"), CommonOptions.Positive(parse.GetValue(hidden), "--hidden"),
-                    CommonOptions.Positive(parse.GetValue(layers), "--layers"), ParseCell(parse.GetValue(cell)!), parse.GetValue(dropout));
-                if (config.Dropout is < 0 or >= 1) throw new UsageException($"--dropout must be in [0, 1); got {config.Dropout}.");
+                var rnn = new RecurrentSpec
+                {
+                    Cell = ParseCell(parse.GetValue(cell)!), HiddenSize = CommonOptions.Positive(parse.GetValue(hidden), "--hidden"),
+                    Layers = CommonOptions.Positive(parse.GetValue(layers), "--layers"), Dropout = parse.GetValue(dropout),
+                };
+                if (rnn.Dropout is < 0 or >= 1) throw new UsageException($"--dropout must be in [0, 1); got {rnn.Dropout}.");
+                var config = new CharModelConfig(text.Vocabulary.Count, CommonOptions.Positive(parse.GetValue(embed), "--embed"), rnn);
                 var model = new CharLanguageModel<float>(config, new Rng(options.Seed));
                 trainer = new CharLmTrainer(model, text, options) { OutputDirectory = output };
                 AnsiConsole.MarkupLine($"Training on [bold]{Markup.Escape(text.ToString())}[/]");
-                AnsiConsole.MarkupLine($"Model: embedding {config.EmbeddingSize} → {config.Layers}×{config.Cell} {config.HiddenSize} → linear {config.VocabularySize} ({model.ParameterCount:N0} parameters)");
+                AnsiConsole.MarkupLine($"Model: embedding {config.EmbeddingSize} → {rnn.Layers}×{rnn.Cell} {rnn.HiddenSize} → linear {config.VocabularySize} ({model.ParameterCount:N0} parameters)");
             }
             return Train(trainer, text, output, metricsPath, length, parse.GetValue(seed));
         }));

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Recurrent.Cells;
 using Recurrent.Data.Text;
+using Recurrent.Layers;
 using Recurrent.Serialization;
 
 namespace Recurrent.Models;
@@ -19,20 +21,20 @@ public static class CharLmCheckpoint
     /// <summary>The name prefix of a trainer's carried recurrent state (truncated BPTT) in a checkpoint.</summary>
     public const string CarryPrefix = "carry.";
 
-    /// <summary>The model's configuration as a JSON object.</summary>
+    /// <summary>The model's configuration as a JSON object, its recurrent stack under <c>rnn</c> as a <see cref="RecurrentSpec"/>.</summary>
     /// <param name="config">The configuration.</param>
     /// <returns>The JSON text.</returns>
     public static string ConfigToJson(CharModelConfig config) => new JsonObject
     {
         ["vocabulary_size"] = config.VocabularySize,
         ["embedding_size"] = config.EmbeddingSize,
-        ["hidden_size"] = config.HiddenSize,
-        ["layers"] = config.Layers,
-        ["cell"] = config.Cell.ToString(),
-        ["dropout"] = config.Dropout,
+        ["rnn"] = JsonSerializer.SerializeToNode(config.Rnn, ModelJson.Default.RecurrentSpec),
     }.ToJsonString();
 
-    /// <summary>Reads a configuration written by <see cref="ConfigToJson"/>.</summary>
+    /// <summary>
+    /// Reads a configuration written by <see cref="ConfigToJson"/>, or by earlier versions (flat <c>hidden_size</c>,
+    /// <c>layers</c>, <c>cell</c>, <c>dropout</c> keys).
+    /// </summary>
     /// <param name="json">The JSON text.</param>
     /// <param name="source">The file it came from, for messages.</param>
     /// <returns>The configuration.</returns>
@@ -41,13 +43,18 @@ public static class CharLmCheckpoint
         try
         {
             var o = JsonNode.Parse(json)!.AsObject();
-            var config = new CharModelConfig(
-                (int)o["vocabulary_size"]!, (int)o["embedding_size"]!, (int)o["hidden_size"]!, (int)o["layers"]!,
-                Enum.Parse<CellKind>((string)o["cell"]!), (double)o["dropout"]!);
+            var rnn = o["rnn"] is { } node
+                ? node.Deserialize(ModelJson.Default.RecurrentSpec)!
+                : new RecurrentSpec
+                {
+                    Cell = Enum.Parse<CellKind>((string)o["cell"]!), HiddenSize = (int)o["hidden_size"]!,
+                    Layers = (int)o["layers"]!, Dropout = (double)o["dropout"]!,
+                };
+            var config = new CharModelConfig((int)o["vocabulary_size"]!, (int)o["embedding_size"]!, rnn);
             config.Validate();
             return config;
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
         {
             throw new InvalidDataException($"{Path.GetFileName(source)}: the model configuration is not valid ({e.Message})", e);
         }

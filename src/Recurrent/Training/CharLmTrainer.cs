@@ -78,7 +78,7 @@ public sealed class CharLmTrainer
         if (options.Sampling == WindowSampling.Stream)
         {
             _stream = new StreamBatcher(corpus, b, t);
-            _carry = model.Rnn.State.Select(s => new Variable<float>(new Tensor<float>(model.Config.Layers, b, s.Size))).ToArray();
+            _carry = model.Rnn.State.Select(s => new Variable<float>(new Tensor<float>(model.Config.Rnn.Layers, b, s.Size))).ToArray();
         }
         else
         {

@@ -1,5 +1,6 @@
 using Recurrent.Cells;
 using Recurrent.Data.Text;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Tensors;
 using Recurrent.Training;
@@ -13,7 +14,7 @@ public class CharLmTrainerTests
     private static (CharLanguageModel<float> Model, CharCorpus Corpus) Setup(CellKind cell = CellKind.Lstm, double dropout = 0)
     {
         var corpus = CharCorpus.FromText(Text, "fox");
-        var model = new CharLanguageModel<float>(new CharModelConfig(corpus.Vocabulary.Count, 8, 32, 2, cell, dropout), new Rng(1));
+        var model = new CharLanguageModel<float>(new CharModelConfig(corpus.Vocabulary.Count, 8, new RecurrentSpec { Cell = cell, HiddenSize = 32, Layers = 2, Dropout = dropout }), new Rng(1));
         return (model, corpus);
     }
 
@@ -124,7 +125,7 @@ public class CharLmTrainerTests
     public void ACorpusShorterThanAWindowIsRejected()
     {
         var corpus = CharCorpus.FromText("abcabcabcabc", "tiny");
-        var model = new CharLanguageModel<float>(new CharModelConfig(corpus.Vocabulary.Count, 4, 8, 1), new Rng(1));
+        var model = new CharLanguageModel<float>(new CharModelConfig(corpus.Vocabulary.Count, 4, new RecurrentSpec { HiddenSize = 8 }), new Rng(1));
         var e = Assert.Throws<InvalidDataException>(() => new CharLmTrainer(model, corpus, new CharLmTrainingOptions { Batch = 2, Window = 64 }));
         Assert.Contains("tiny", e.Message);
     }
