@@ -12,51 +12,47 @@ namespace Recurrent.Layers;
 /// (<c>hidden_size</c>, <c>num_layers</c>, <c>bidirectional</c>, <c>dropout</c>, <c>batch_first</c>,
 /// <c>nonlinearity</c>) plus the lecture's cell options.
 /// </summary>
+/// <remarks>
+/// Every field has a default, so name only what differs: <c>new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 64, Layers = 2 }</c>.
+/// The defaults sit in the constructor rather than in property initialisers because System.Text.Json's source
+/// generator keeps a constructor parameter's default for a key missing from the JSON, but resets an init-only
+/// property to <c>default</c> (dotnet/runtime#84484): a file saved before a field existed still reads with its default.
+/// </remarks>
 /// <example>
 /// <code>
 /// var spec = new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 64, Layers = 2 };
 /// var layer = new RecurrentLayer&lt;float&gt;(inputSize: 8, spec, new Rng(42));
 /// </code>
 /// </example>
-public sealed record RecurrentSpec
+/// <param name="Cell">The cell: Elman, Jordan, Elman–Jordan, LSTM, or a GRU. Default LSTM.</param>
+/// <param name="HiddenSize">H, units of each cell's state. Default 64.</param>
+/// <param name="Layers">L, stacked layers; layer k &gt; 0 reads layer k − 1's output. Default 1.</param>
+/// <param name="Bidirectional">Whether each layer also reads the sequence backwards (D = 2), the two outputs concatenated forward first. Default false.</param>
+/// <param name="Dropout">Dropout probability on each layer's output except the last's, while training, in [0, 1). Default 0.</param>
+/// <param name="BatchFirst">Whether sequences are <c>(B, T, I)</c> (true, the default) or <c>(T, B, I)</c>.</param>
+/// <param name="CellOutputSize">
+/// O, the size of the cell's own output layer ŷ = φ_y(W_yh·h + b_y): required by Jordan and Elman–Jordan (ŷ is what
+/// they feed back), optional for Elman (null: the cell outputs h, as PyTorch's <c>nn.RNN</c>), ignored by LSTM and
+/// GRU. Default null.
+/// </param>
+/// <param name="ForgetBias">
+/// The LSTM's initial forget-gate bias b_f (the f block of <c>bias_ih</c>, with <c>bias_hh</c>'s zeroed); null keeps
+/// the default initialisation. 1 is the usual choice (Jozefowicz et al., 2015). Ignored by other cells.
+/// </param>
+/// <param name="Nonlinearity">φ of the Elman, Jordan and Elman–Jordan cells' state. Default tanh, as PyTorch.</param>
+/// <param name="OutputActivation">φ_y of the cell's output layer, when it has one. Default tanh (a bounded output keeps Jordan's feedback stable).</param>
+public sealed record RecurrentSpec(
+    CellKind Cell = CellKind.Lstm,
+    int HiddenSize = 64,
+    int Layers = 1,
+    bool Bidirectional = false,
+    double Dropout = 0,
+    bool BatchFirst = true,
+    int? CellOutputSize = null,
+    double? ForgetBias = null,
+    Activation Nonlinearity = Activation.Tanh,
+    Activation OutputActivation = Activation.Tanh)
 {
-    /// <summary>The cell: Elman, Jordan, Elman–Jordan, LSTM, or a GRU. Default LSTM.</summary>
-    public CellKind Cell { get; init; } = CellKind.Lstm;
-
-    /// <summary>H, units of each cell's state. Default 64.</summary>
-    public int HiddenSize { get; init; } = 64;
-
-    /// <summary>L, stacked layers; layer k &gt; 0 reads layer k − 1's output. Default 1.</summary>
-    public int Layers { get; init; } = 1;
-
-    /// <summary>Whether each layer also reads the sequence backwards (D = 2), the two outputs concatenated forward first. Default false.</summary>
-    public bool Bidirectional { get; init; }
-
-    /// <summary>Dropout probability on each layer's output except the last's, while training, in [0, 1). Default 0.</summary>
-    public double Dropout { get; init; }
-
-    /// <summary>Whether sequences are <c>(B, T, I)</c> (true, the default) or <c>(T, B, I)</c>.</summary>
-    public bool BatchFirst { get; init; } = true;
-
-    /// <summary>
-    /// O, the size of the cell's own output layer ŷ = φ_y(W_yh·h + b_y): required by Jordan and Elman–Jordan (ŷ is what
-    /// they feed back), optional for Elman (null: the cell outputs h, as PyTorch's <c>nn.RNN</c>), ignored by LSTM and
-    /// GRU. Default null.
-    /// </summary>
-    public int? CellOutputSize { get; init; }
-
-    /// <summary>
-    /// The LSTM's initial forget-gate bias b_f (the f block of <c>bias_ih</c>, with <c>bias_hh</c>'s zeroed); null keeps
-    /// the default initialisation. 1 is the usual choice (Jozefowicz et al., 2015). Ignored by other cells.
-    /// </summary>
-    public double? ForgetBias { get; init; }
-
-    /// <summary>φ of the Elman, Jordan and Elman–Jordan cells' state. Default tanh, as PyTorch.</summary>
-    public Activation Nonlinearity { get; init; } = Activation.Tanh;
-
-    /// <summary>φ_y of the cell's output layer, when it has one. Default tanh (a bounded output keeps Jordan's feedback stable).</summary>
-    public Activation OutputActivation { get; init; } = Activation.Tanh;
-
     /// <summary>Checks every field; throws an <see cref="ArgumentException"/> naming the first bad one and what it should be.</summary>
     /// <param name="role">What the layer is (<c>encoder</c>, <c>decoder</c>, …), for messages.</param>
     public void Validate(string role = "recurrent layer")

@@ -80,6 +80,7 @@ public class RecurrentSpecTests
         // A spec saved before Dropout and BatchFirst existed reads with their defaults.
         var old = JsonSerializer.Deserialize("""{"Cell":"Gru","HiddenSize":5,"Layers":2,"Bidirectional":true}""", ModelJson.Default.RecurrentSpec);
         Assert.Equal(new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 5, Layers = 2, Bidirectional = true }, old);
+        Assert.Equal(new RecurrentSpec(), JsonSerializer.Deserialize("{}", ModelJson.Default.RecurrentSpec));
     }
 
     [Fact]
