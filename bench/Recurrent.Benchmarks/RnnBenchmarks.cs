@@ -30,7 +30,7 @@ public class RnnBenchmarks
     {
         int[] s = Shape.Split('x').Select(int.Parse).ToArray();
         var rng = new Rng(1);
-        _layer = new RecurrentLayer<float>(Cell, s[2], s[3], rng);
+        _layer = new RecurrentLayer<float>(s[2], new RecurrentSpec { Cell = Cell, HiddenSize = s[3] }, rng);
         _x = new Variable<float>(Tensor.Uniform<float>(rng, -1, 1, s[0], s[1], s[2]));
         _r = Tensor.Normal<float>(rng, 0, 1, s[0], s[1], s[3]);
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Recurrent.Cli.Bench;
 using Recurrent.Data.Text;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -40,7 +41,7 @@ internal static class BenchCharLmCommand
             int e = CommonOptions.Positive(parse.GetValue(embed), "--embed");
             string? path = parse.GetValue(corpus);
             var text = path is null ? BuiltInCorpus.Load() : CharCorpus.Load(path);
-            var model = new CharLanguageModel<float>(new CharModelConfig(text.Vocabulary.Count, e, h, l), new Rng(parse.GetValue(seed)));
+            var model = new CharLanguageModel<float>(new CharModelConfig(text.Vocabulary.Count, e, new RecurrentSpec { HiddenSize = h, Layers = l }), new Rng(parse.GetValue(seed)));
             var trainer = new Trainer<TextBatch>(model, model.Loss, new TrainerOptions
             {
                 LearningRate = parse.GetValue(lr), ClipNorm = parse.GetValue(clip), Seed = parse.GetValue(seed),

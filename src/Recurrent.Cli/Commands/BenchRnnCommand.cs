@@ -80,10 +80,8 @@ internal static class BenchRnnCommand
                 _ => (CellKind.Elman, Activation.Relu),
             };
             var rng = new Rng(1234);
-            _layer = new RecurrentLayer<float>(kind, input, hidden, rng, new RecurrentLayerOptions
-            {
-                Layers = layers, BatchFirst = true, Cell = new CellOptions { Nonlinearity = phi },
-            }) { UseFusedKernels = fused };
+            var spec = new RecurrentSpec { Cell = kind, HiddenSize = hidden, Layers = layers, Nonlinearity = phi };
+            _layer = new RecurrentLayer<float>(input, spec, rng) { UseFusedKernels = fused };
             _layer.RequiresGrad(train);
             _x = new Variable<float>(Tensor.Uniform<float>(rng, -1, 1, batch, steps, input));
             _r = Tensor.Normal<float>(rng, 0, 1, batch, steps, hidden);

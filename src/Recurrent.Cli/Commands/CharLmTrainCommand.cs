@@ -4,6 +4,7 @@ using System.Text;
 using Recurrent.Cells;
 using Recurrent.Cli.Plotting;
 using Recurrent.Data.Text;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -222,9 +223,12 @@ internal static class CharLmTrainCommand
         path is null ? BuiltInCorpus.Load(validationFraction, vocabulary) : CharCorpus.Load(path, validationFraction, vocabulary);
 
     private static CharModelConfig CharModelFromOptions(int vocabulary, int embed, int hidden, int layers, CellKind cell, double dropout) =>
-        new(vocabulary, CommonOptions.Positive(embed, "--embed"), CommonOptions.Positive(hidden, "--hidden"), CommonOptions.Positive(layers, "--layers"), cell, dropout);
+        new(vocabulary, CommonOptions.Positive(embed, "--embed"), new RecurrentSpec
+        {
+            Cell = cell, HiddenSize = CommonOptions.Positive(hidden, "--hidden"), Layers = CommonOptions.Positive(layers, "--layers"), Dropout = dropout,
+        });
 
-    private static string CharLayers(CharModelConfig c) => $"{c.Layers}×{c.Cell} {c.HiddenSize}";
+    private static string CharLayers(CharModelConfig c) => $"{c.Rnn.Layers}×{c.Rnn.Cell} {c.Rnn.HiddenSize}";
 
     private static CellKind ParseCell(string name) => name switch
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Recurrent.Autodiff;
 using Recurrent.Cells;
 using Recurrent.Data;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data.Synthetic;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -50,7 +51,7 @@ public static class AdditionExperiment
         {
             string label = attention ? "LSTM seq2seq + attention" : "LSTM seq2seq";
             var model = new Seq2Seq<float>(new Seq2SeqConfig(AdditionDataset.Vocabulary.Count, 0, AdditionDataset.Vocabulary.Count,
-                new RecurrentSpec(CellKind.Lstm, Hidden, ForgetBias: 1.0), attention, Embedding, MaxTargetTokens: AdditionDataset.MaxAnswerLength), new Rng(settings.Seed));
+                new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = Hidden, ForgetBias = 1.0 }, attention, Embedding, MaxTargetTokens: AdditionDataset.MaxAnswerLength), new Rng(settings.Seed));
             var order = new int[training.Length];
             for (int i = 0; i < order.Length; i++) order[i] = i;
             var shuffle = new Rng(settings.Seed * 17 + 1);

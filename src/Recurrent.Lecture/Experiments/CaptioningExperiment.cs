@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Recurrent.Autodiff;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data.Video;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -32,7 +33,7 @@ public static class CaptioningExperiment
         int steps = settings.Steps ?? 20000;
         var shapes = new MovingShapes();
         var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(shapes.FrameSize, MovingShapes.Vocabulary.Count,
-            new RecurrentSpec(CellKind.Lstm, Hidden, ForgetBias: 1.0), Conditioning.InitialState, 32, 128, MovingShapes.MaxCaptionWords), new Rng(settings.Seed));
+            new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = Hidden, ForgetBias = 1.0 }, Conditioning.InitialState, 32, 128, MovingShapes.MaxCaptionWords), new Rng(settings.Seed));
         var data = new Rng(settings.Seed * 131 + 7);
         var batch = shapes.CreateBatch(Batch);
         var frames = new Tensor<float>(Batch, shapes.FrameSize);

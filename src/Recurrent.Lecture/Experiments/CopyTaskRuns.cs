@@ -1,5 +1,6 @@
 using Recurrent.Autodiff;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data.Synthetic;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -26,7 +27,7 @@ internal static class CopyTaskRuns
         foreach (var cell in cells)
         {
             var model = new SequenceTagger<float>(new SequenceTaggerConfig(CopyTask.Classes, CopyTask.Classes,
-                new RecurrentSpec(cell, hidden, ForgetBias: cell == CellKind.Lstm ? 1.0 : null)), new Rng(settings.Seed));
+                new RecurrentSpec { Cell = cell, HiddenSize = hidden, ForgetBias = cell == CellKind.Lstm ? 1.0 : null }), new Rng(settings.Seed));
             var data = new Rng(settings.Seed * 613 + 1);
             var inputs = new int[batch * task.Length];
             var targets = new int[batch * task.Length];

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Recurrent.Autodiff;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Tensors;
 
@@ -52,7 +53,7 @@ public static class FeedbackExperiment
             foreach (string task in new[] { "echo", "count" })
             {
                 int symbols = 2, classes = task == "echo" ? 2 : 3;
-                var spec = new RecurrentSpec(cell, Hidden, CellOutputSize: classes, OutputActivation: Activation.Identity);
+                var spec = new RecurrentSpec { Cell = cell, HiddenSize = Hidden, CellOutputSize = classes, OutputActivation = Activation.Identity };
                 var model = new SequenceTagger<float>(new SequenceTaggerConfig(symbols, classes, spec, CellOutputIsPrediction: true), new Rng(settings.Seed));
                 var data = new Rng(settings.Seed * 977 + (ulong)symbols);
                 var x = new Tensor<float>(Batch, Steps, symbols);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Recurrent.Autodiff;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data.Synthetic;
 using Recurrent.Losses;
 using Recurrent.Models;
@@ -100,7 +101,7 @@ public static class LongTermExperiment
     }
 
     private static SequenceClassifier<float> AddingModel(CellKind cell, ulong seed) =>
-        new(new SequenceClassifierConfig(AddingProblem.Features, 1, new RecurrentSpec(cell, Hidden, ForgetBias: cell == CellKind.Lstm ? 1.0 : null)), new Rng(seed));
+        new(new SequenceClassifierConfig(AddingProblem.Features, 1, new RecurrentSpec { Cell = cell, HiddenSize = Hidden, ForgetBias = cell == CellKind.Lstm ? 1.0 : null }), new Rng(seed));
 
     private static double TestMse(SequenceClassifier<float> model, Tensor<float> x, Tensor<float> y)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Recurrent.Autodiff;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data.Video;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -45,7 +46,7 @@ public static class PoolingExperiment
         foreach (var pooling in poolings)
         {
             var model = new SequenceClassifier<float>(new SequenceClassifierConfig(shapes.FrameSize, MovingShapes.ActivityCount,
-                new RecurrentSpec(CellKind.Lstm, Hidden, ForgetBias: 1.0), pooling, FrameFeatures), new Rng(settings.Seed));
+                new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = Hidden, ForgetBias = 1.0 }, pooling, FrameFeatures), new Rng(settings.Seed));
             var data = new Rng(settings.Seed * 101 + 5);
             var batch = shapes.CreateBatch(Batch);
             var xv = new Variable<float>(batch.Frames);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data.Video;
 using Recurrent.Models;
 using Recurrent.Tensors;
@@ -38,7 +39,7 @@ public static class VideoDescriptionExperiment
         foreach (bool attention in new[] { false, true })
         {
             string label = attention ? "LSTM encoder-decoder + attention" : "LSTM encoder-decoder";
-            var model = new Seq2Seq<float>(new Seq2SeqConfig(0, shapes.FrameSize, MovingShapes.Vocabulary.Count, new RecurrentSpec(CellKind.Lstm, Hidden, ForgetBias: 1.0),
+            var model = new Seq2Seq<float>(new Seq2SeqConfig(0, shapes.FrameSize, MovingShapes.Vocabulary.Count, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = Hidden, ForgetBias = 1.0 },
                 attention, 32, FrameEncoderSize: 128, MaxTargetTokens: MovingShapes.MaxDescriptionWords), new Rng(settings.Seed));
             var data = new Rng(settings.Seed * 211 + 3);
             var batch = shapes.CreateBatch(Batch);

@@ -16,7 +16,7 @@ namespace Recurrent.Cells;
 /// <para>
 /// Symbols and shapes: x[t+1] (B, I) input, h (B, H) state, W_hx = <c>weight_ih</c> (H, I), W_hh = <c>weight_hh</c> (H, H),
 /// b_h = <c>bias_ih</c> + <c>bias_hh</c> (two H-vectors, as PyTorch keeps them), φ ∈ {tanh, σ, relu}.
-/// With an output layer (<see cref="CellOptions.OutputSize"/> = O): W_yh = <c>weight_ho</c> (O, H), b_y = <c>bias_ho</c> (O), φ_y.
+/// With an output layer (<c>outputSize</c> = O): W_yh = <c>weight_ho</c> (O, H), b_y = <c>bias_ho</c> (O), φ_y.
 /// </para>
 /// <para>
 /// Without an output layer this is PyTorch's <c>nn.RNN</c> (nonlinearity tanh or relu) and ONNX's <c>RNN</c>.
@@ -32,13 +32,15 @@ public sealed partial class ElmanCell<T> : GateBlockCell<T> where T : unmanaged,
     /// <param name="inputSize">I.</param>
     /// <param name="hiddenSize">H.</param>
     /// <param name="rng">The initialisation's random source.</param>
-    /// <param name="options">φ, and an optional output layer; null for the defaults (tanh, no output layer).</param>
-    public ElmanCell(int inputSize, int hiddenSize, Rng rng, CellOptions? options = null) : base(inputSize, hiddenSize, 1, rng)
+    /// <param name="nonlinearity">φ; tanh by default, as PyTorch.</param>
+    /// <param name="outputSize">O of an output layer ŷ; null for none (the cell outputs h, as PyTorch's <c>nn.RNN</c>).</param>
+    /// <param name="outputActivation">φ_y of the output layer, when there is one.</param>
+    public ElmanCell(int inputSize, int hiddenSize, Rng rng, Activation nonlinearity = Activation.Tanh, int? outputSize = null,
+        Activation outputActivation = Activation.Tanh) : base(inputSize, hiddenSize, 1, rng)
     {
-        options ??= new CellOptions();
-        Nonlinearity = options.Nonlinearity;
-        OutputActivation = options.OutputActivation;
-        int o = OutputLayerSize(options, required: false);
+        Nonlinearity = nonlinearity;
+        OutputActivation = outputActivation;
+        int o = outputSize is null ? 0 : CheckOutputSize(outputSize.Value);
         if (o > 0)
         {
             WeightHO = AddWeight("weight_ho", rng, o, hiddenSize);

@@ -25,13 +25,16 @@ public sealed class JordanCell<T> : RecurrentCell<T> where T : unmanaged, IFloat
     /// <summary>Creates the cell with freshly initialised weights.</summary>
     /// <param name="inputSize">I.</param>
     /// <param name="hiddenSize">H.</param>
+    /// <param name="outputSize">O, the size of ŷ, which the cell feeds back.</param>
     /// <param name="rng">The initialisation's random source.</param>
-    /// <param name="options">φ, φ_y and the output size O (required).</param>
-    public JordanCell(int inputSize, int hiddenSize, Rng rng, CellOptions options) : base(inputSize, hiddenSize)
+    /// <param name="nonlinearity">φ; tanh by default.</param>
+    /// <param name="outputActivation">φ_y; tanh by default (a bounded output keeps the feedback stable).</param>
+    public JordanCell(int inputSize, int hiddenSize, int outputSize, Rng rng, Activation nonlinearity = Activation.Tanh,
+        Activation outputActivation = Activation.Tanh) : base(inputSize, hiddenSize)
     {
-        int o = OutputLayerSize(options, required: true);
-        Nonlinearity = options.Nonlinearity;
-        OutputActivation = options.OutputActivation;
+        int o = CheckOutputSize(outputSize);
+        Nonlinearity = nonlinearity;
+        OutputActivation = outputActivation;
         WeightIH = AddWeight("weight_ih", rng, hiddenSize, inputSize);
         BiasIH = AddWeight("bias_ih", rng, hiddenSize);
         WeightOH = AddWeight("weight_oh", rng, hiddenSize, o);

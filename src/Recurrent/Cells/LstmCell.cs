@@ -23,7 +23,7 @@ namespace Recurrent.Cells;
 /// with the gate blocks in PyTorch's order <b>i, f, g (= C̃), o</b>. ONNX orders them i, o, f, c.
 /// </para>
 /// <para>
-/// Initialisation U(−1/√H, 1/√H); <see cref="CellOptions.ForgetBias"/> sets b_f's <c>bias_ih</c> block (and zeroes its
+/// Initialisation U(−1/√H, 1/√H); <c>forgetBias</c> sets b_f's <c>bias_ih</c> block (and zeroes its
 /// <c>bias_hh</c> block) so that the cell starts by remembering.
 /// </para>
 /// </remarks>
@@ -36,10 +36,10 @@ public sealed partial class LstmCell<T> : GateBlockCell<T> where T : unmanaged, 
     /// <param name="inputSize">I.</param>
     /// <param name="hiddenSize">H.</param>
     /// <param name="rng">The initialisation's random source.</param>
-    /// <param name="options">The forget-gate bias; null for the defaults.</param>
-    public LstmCell(int inputSize, int hiddenSize, Rng rng, CellOptions? options = null) : base(inputSize, hiddenSize, 4, rng)
+    /// <param name="forgetBias">The initial forget-gate bias b_f (1 is the usual choice); null for the default initialisation.</param>
+    public LstmCell(int inputSize, int hiddenSize, Rng rng, double? forgetBias = null) : base(inputSize, hiddenSize, 4, rng)
     {
-        if (options?.ForgetBias is { } forget)
+        if (forgetBias is { } forget)
         {
             BiasIH.Value.Span.Slice(hiddenSize, hiddenSize).Fill(T.CreateTruncating(forget));
             BiasHH.Value.Span.Slice(hiddenSize, hiddenSize).Clear();

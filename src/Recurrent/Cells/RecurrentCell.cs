@@ -91,21 +91,9 @@ public abstract class RecurrentCell<T> : IRecurrentCell<T> where T : unmanaged, 
         return p;
     }
 
-    /// <summary>Checks the output-layer size of cells that have one.</summary>
-    /// <param name="options">The cell's options.</param>
-    /// <param name="required">Whether the cell cannot work without an output layer.</param>
-    /// <returns>O, or 0 when there is no output layer.</returns>
-    protected static int OutputLayerSize(CellOptions options, bool required)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.OutputSize is null)
-        {
-            return required ? throw new ArgumentException("This cell feeds its output ŷ back, so CellOptions.OutputSize must be set.", nameof(options)) : 0;
-        }
-        if (options.OutputSize <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), $"OutputSize must be positive; got {options.OutputSize}.");
-        }
-        return options.OutputSize.Value;
-    }
+    /// <summary>Checks the output-layer size O of cells that have one.</summary>
+    /// <param name="outputSize">O.</param>
+    /// <returns><paramref name="outputSize"/>.</returns>
+    protected static int CheckOutputSize(int outputSize) => outputSize > 0 ? outputSize
+        : throw new ArgumentOutOfRangeException(nameof(outputSize), $"outputSize is {outputSize}; expected a positive size O of the output layer ŷ.");
 }

@@ -31,9 +31,9 @@ internal sealed class FusedLayerNode<T> : Node<T> where T : unmanaged, IFloating
     public RecurrentOutput<T> Forward(RecurrentLayer<T> layer, Variable<T> x, IReadOnlyList<Variable<T>>? initial, ReadOnlySpan<int> lengths, Rng dropoutRng)
     {
         Bind(layer);
-        var opts = layer.Options;
-        int layers = opts.Layers, directions = layer.Directions, h = layer.HiddenSize;
-        bool batchFirst = opts.BatchFirst;
+        var spec = layer.Spec;
+        int layers = spec.Layers, directions = layer.Directions, h = layer.HiddenSize;
+        bool batchFirst = spec.BatchFirst;
         int batch = batchFirst ? x.Value.Dim(0) : x.Value.Dim(1), steps = batchFirst ? x.Value.Dim(1) : x.Value.Dim(0);
         (_x, _initial, _batch, _steps) = (x, initial, batch, steps);
         _hasLengths = !lengths.IsEmpty;
@@ -57,7 +57,7 @@ internal sealed class FusedLayerNode<T> : Node<T> where T : unmanaged, IFloating
         if (lstm) _cN = Output(ref _cN, grad, 3, layers * directions, batch, h, 0);
         if (_zeros.Length < bh) _zeros = new T[bh];
 
-        _dropped = layer.IsTraining && opts.Dropout > 0 && layers > 1;
+        _dropped = layer.IsTraining && spec.Dropout > 0 && layers > 1;
         ReadOnlySpan<T> input = x.Value.Span;
         for (int k = 0; k < layers; k++)
         {
@@ -83,7 +83,7 @@ internal sealed class FusedLayerNode<T> : Node<T> where T : unmanaged, IFloating
             }
             if (!last)
             {
-                if (_dropped) ApplyDropout(k, bufferLength, opts.Dropout, dropoutRng);
+                if (_dropped) ApplyDropout(k, bufferLength, spec.Dropout, dropoutRng);
                 input = (_dropped ? _layerInputs[k] : _layerOutputs[k]).AsSpan(0, bufferLength);
             }
         }
@@ -99,7 +99,7 @@ internal sealed class FusedLayerNode<T> : Node<T> where T : unmanaged, IFloating
     {
         var layer = _layer!;
         if (_output!.Grad is null && _hN!.Grad is null && (_cN?.Grad is null)) return;
-        int layers = layer.Options.Layers, directions = layer.Directions, h = layer.HiddenSize;
+        int layers = layer.Spec.Layers, directions = layer.Directions, h = layer.HiddenSize;
         int batch = _batch, steps = _steps, bh = batch * h, dh = directions * h, length = batch * steps * dh;
         bool lstm = _kernels[0].HasCellState;
         ReadOnlySpan<T> dOutput = _output.Grad is { } g ? g.Span : default;
@@ -150,7 +150,7 @@ internal sealed class FusedLayerNode<T> : Node<T> where T : unmanaged, IFloating
         if (ReferenceEquals(_layer, layer)) return;
         _layer = layer;
         _kernels = layer.Cells.Select(c => ((IFusedCell<T>)c).CreateSequence()).ToArray();
-        int inner = Math.Max(0, layer.Options.Layers - 1);
+        int inner = Math.Max(0, layer.Spec.Layers - 1);
         _layerOutputs = new T[inner][];
         _layerInputs = new T[inner][];
         _masks = new T[inner][];

@@ -33,28 +33,24 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
     private readonly IRecurrentCell<T>[] _cells;
 
     /// <summary>Creates the layer with freshly initialised cells.</summary>
-    /// <param name="kind">The cell.</param>
     /// <param name="inputSize">Features per step of the input, I.</param>
-    /// <param name="hiddenSize">Units of each cell's state, H.</param>
+    /// <param name="spec">The cell, H, stacking, direction, dropout, layout and cell options; see <see cref="RecurrentSpec"/>.</param>
     /// <param name="rng">The random source for initialisation (dropout draws from the tape's <see cref="Tape{T}.Random"/>).</param>
-    /// <param name="options">Stacking, direction, dropout, layout, cell options; null for one forward layer.</param>
-    public RecurrentLayer(CellKind kind, int inputSize, int hiddenSize, Rng rng, RecurrentLayerOptions? options = null)
+    public RecurrentLayer(int inputSize, RecurrentSpec spec, Rng rng)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(rng);
-        Options = options ?? new RecurrentLayerOptions();
-        if (Options.Layers < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Layers must be at least 1; got {Options.Layers}.");
-        if (Options.Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(options), $"Dropout must be in [0, 1); got {Options.Dropout}.");
-        Kind = kind;
+        spec.Validate();
+        Spec = spec;
         InputSize = inputSize;
-        HiddenSize = hiddenSize;
-        Directions = Options.Bidirectional ? 2 : 1;
-        _cells = new IRecurrentCell<T>[Options.Layers * Directions];
+        Directions = spec.Bidirectional ? 2 : 1;
+        _cells = new IRecurrentCell<T>[spec.Layers * Directions];
         int layerInput = inputSize;
-        for (int k = 0; k < Options.Layers; k++)
+        for (int k = 0; k < spec.Layers; k++)
         {
             for (int d = 0; d < Directions; d++)
             {
-                var cell = RecurrentCellFactory.Create<T>(kind, layerInput, hiddenSize, rng, Options.Cell);
+                var cell = spec.CreateCell<T>(layerInput, rng);
                 _cells[k * Directions + d] = cell;
                 string suffix = $"_l{k}" + (d == 1 ? "_reverse" : "");
                 foreach (var p in cell.Parameters) RegisterParameter(p.Name + suffix, p);
@@ -64,23 +60,23 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         OutputSize = layerInput;
     }
 
-    /// <summary>The cell kind.</summary>
-    public CellKind Kind { get; }
+    /// <summary>What the layer is: its cell, sizes, stacking, direction, dropout and layout.</summary>
+    public RecurrentSpec Spec { get; }
+
+    /// <summary>The cell kind, <see cref="RecurrentSpec.Cell"/>.</summary>
+    public CellKind Kind => Spec.Cell;
 
     /// <summary>Features per input step, I.</summary>
     public int InputSize { get; }
 
-    /// <summary>Units per cell state, H.</summary>
-    public int HiddenSize { get; }
+    /// <summary>Units per cell state, H (<see cref="RecurrentSpec.HiddenSize"/>).</summary>
+    public int HiddenSize => Spec.HiddenSize;
 
     /// <summary>Features per output step: D × the cell's output size.</summary>
     public int OutputSize { get; }
 
     /// <summary>1, or 2 when bidirectional.</summary>
     public int Directions { get; }
-
-    /// <summary>The options the layer was built with.</summary>
-    public RecurrentLayerOptions Options { get; }
 
     /// <summary>The cells, entry <c>k·D + d</c> for layer k and direction d.</summary>
     public IReadOnlyList<IRecurrentCell<T>> Cells => _cells;
@@ -102,7 +98,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
     /// Runs the layer over a batch of sequences.
     /// </summary>
     /// <param name="tape">The tape that records the computation.</param>
-    /// <param name="x">The input, <c>(B, T, I)</c>, or <c>(T, B, I)</c> when not <see cref="RecurrentLayerOptions.BatchFirst"/>.</param>
+    /// <param name="x">The input, <c>(B, T, I)</c>, or <c>(T, B, I)</c> when not <see cref="RecurrentSpec.BatchFirst"/>.</param>
     /// <param name="initialState">One tensor per state entry, each <c>(L·D, B, size)</c>; null for zeros.</param>
     /// <param name="lengths">Each sequence's length in <c>[1, T]</c>; empty when all have length T.</param>
     /// <returns>The output sequence and the final states.</returns>
@@ -114,14 +110,14 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         CheckLengths(lengths, batch, steps);
         if (RunsFused) return tape.Record<FusedLayerNode<T>>().Forward(this, x, initialState, lengths, tape.Random);
 
-        bool batchFirst = Options.BatchFirst;
+        bool batchFirst = Spec.BatchFirst;
         int[]? lens = lengths.IsEmpty ? null : lengths.ToArray();
 
         var finals = new Variable<T>[State.Count][];
         for (int c = 0; c < finals.Length; c++) finals[c] = new Variable<T>[_cells.Length];
 
         Variable<T> input = x;
-        for (int k = 0; k < Options.Layers; k++)
+        for (int k = 0; k < Spec.Layers; k++)
         {
             var directionOutputs = new Variable<T>[Directions];
             for (int d = 0; d < Directions; d++)
@@ -138,7 +134,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
                 for (int c = 0; c < state.Length; c++) finals[c][index] = state[c];
             }
             var output = Directions == 1 ? directionOutputs[0] : tape.Concat(directionOutputs);
-            if (k < Options.Layers - 1 && IsTraining) output = tape.Dropout(output, Options.Dropout);
+            if (k < Spec.Layers - 1 && IsTraining) output = tape.Dropout(output, Spec.Dropout);
             input = output;
         }
 
@@ -153,7 +149,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
     public RecurrentState<T> CreateState(int batch)
     {
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), $"batch must be positive; got {batch}.");
-        return new RecurrentState<T>(Options.Layers, batch, State);
+        return new RecurrentState<T>(Spec.Layers, batch, State);
     }
 
     /// <summary>
@@ -172,9 +168,9 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         int batch = state.Batch;
         if (x.Length != batch * InputSize) throw new ArgumentException($"x has {x.Length} values; expected B × InputSize = {batch} × {InputSize}.", nameof(x));
         if (output.Length != batch * OutputSize) throw new ArgumentException($"output has {output.Length} values; expected B × OutputSize = {batch} × {OutputSize}.", nameof(output));
-        if (state.Tensors.Count != State.Count || state.Tensors[0].Dim(0) != Options.Layers)
+        if (state.Tensors.Count != State.Count || state.Tensors[0].Dim(0) != Spec.Layers)
         {
-            throw new ArgumentException($"state does not belong to this layer (expected {State.Count} tensors of {Options.Layers} layers).", nameof(state));
+            throw new ArgumentException($"state does not belong to this layer (expected {State.Count} tensors of {Spec.Layers} layers).", nameof(state));
         }
         if (RunsFused) StepFused(x, state, output);
         else StepReference(x, state, output);
@@ -191,9 +187,9 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         if (_streamBuffer.Length < 2 * bh) _streamBuffer = new T[2 * bh];
         ReadOnlySpan<T> input = x;
         bool lstm = _streamKernels[0].HasCellState;
-        for (int k = 0; k < Options.Layers; k++)
+        for (int k = 0; k < Spec.Layers; k++)
         {
-            bool last = k == Options.Layers - 1;
+            bool last = k == Spec.Layers - 1;
             Span<T> layerOut = last ? output : _streamBuffer.AsSpan((k & 1) * bh, bh);
             Span<T> hk = state.Tensors[0].Span.Slice(k * bh, bh);
             Span<T> ck = lstm ? state.Tensors[1].Span.Slice(k * bh, bh) : default;
@@ -213,7 +209,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         var tape = _streamTape ??= new Tape<T>();
         tape.Reset();
         var input = new Variable<T>(Tensor.FromArray(x, batch, InputSize));
-        for (int k = 0; k < Options.Layers; k++)
+        for (int k = 0; k < Spec.Layers; k++)
         {
             var cell = _cells[k];
             var current = new Variable<T>[State.Count];
@@ -239,7 +235,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
     /// </summary>
     private Variable<T> Unroll(Tape<T> tape, IRecurrentCell<T> cell, Variable<T> input, Variable<T>[] state, bool reverse, int steps, int[]? lengths)
     {
-        bool batchFirst = Options.BatchFirst;
+        bool batchFirst = Spec.BatchFirst;
         var outputs = new Variable<T>[steps];
         bool[]? keep = lengths is null ? null : new bool[lengths.Length];
         for (int s = 0; s < steps; s++)
@@ -268,11 +264,11 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
     private (int Batch, int Steps) CheckInput(Variable<T> x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        string layout = Options.BatchFirst ? "(B, T, I)" : "(T, B, I)";
+        string layout = Spec.BatchFirst ? "(B, T, I)" : "(T, B, I)";
         if (x.Value.Rank != 3) throw new ArgumentException($"x must be {layout} with I = {InputSize}; got {Tensor<T>.ShapeText(x.Shape)}.", nameof(x));
         if (x.Value.Dim(2) != InputSize) throw new ArgumentException($"x has {x.Value.Dim(2)} features per step; this layer expects InputSize = {InputSize}.", nameof(x));
-        int batch = Options.BatchFirst ? x.Value.Dim(0) : x.Value.Dim(1);
-        int steps = Options.BatchFirst ? x.Value.Dim(1) : x.Value.Dim(0);
+        int batch = Spec.BatchFirst ? x.Value.Dim(0) : x.Value.Dim(1);
+        int steps = Spec.BatchFirst ? x.Value.Dim(1) : x.Value.Dim(0);
         if (batch == 0 || steps == 0) throw new ArgumentException($"x must have at least one sequence and one step; got {Tensor<T>.ShapeText(x.Shape)}.", nameof(x));
         return (batch, steps);
     }

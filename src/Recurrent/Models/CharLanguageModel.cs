@@ -46,11 +46,8 @@ public sealed class CharLanguageModel<T> : Module<T> where T : unmanaged, IFloat
         Config = config;
         Vocabulary = vocabulary;
         Embedding = RegisterModule("embedding", new Embedding<T>(config.VocabularySize, config.EmbeddingSize, rng));
-        Rnn = RegisterModule("rnn", new RecurrentLayer<T>(config.Cell, config.EmbeddingSize, config.HiddenSize, rng, new RecurrentLayerOptions
-        {
-            Layers = config.Layers, Dropout = config.Layers > 1 ? config.Dropout : 0, BatchFirst = true,
-        }));
-        Decoder = RegisterModule("decoder", new Linear<T>(config.HiddenSize, config.VocabularySize, rng));
+        Rnn = RegisterModule("rnn", new RecurrentLayer<T>(config.EmbeddingSize, config.Rnn, rng));
+        Decoder = RegisterModule("decoder", new Linear<T>(config.Rnn.HiddenSize, config.VocabularySize, rng));
     }
 
     /// <summary>The model's shape.</summary>
@@ -86,7 +83,7 @@ public sealed class CharLanguageModel<T> : Module<T> where T : unmanaged, IFloat
         int steps = inputs.Length / batch;
         var embedded = tape.Reshape3(Embedding.Forward(tape, inputs), batch, steps);
         var result = Rnn.Forward(tape, embedded, initialState);
-        var features = tape.Dropout(result.Output, IsTraining ? Config.Dropout : 0);
+        var features = tape.Dropout(result.Output, IsTraining ? Config.Rnn.Dropout : 0);
         return (Decoder.Forward(tape, features), result.FinalState);
     }
 

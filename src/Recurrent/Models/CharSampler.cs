@@ -33,7 +33,7 @@ public sealed class CharSampler
         _vocabulary = vocabulary;
         _state = model.Rnn.CreateState(1);
         _embedded = new float[model.Config.EmbeddingSize];
-        _hidden = new float[model.Config.HiddenSize];
+        _hidden = new float[model.Config.Rnn.HiddenSize];
         _logits = new float[vocabulary.Count];
         _probabilities = new double[vocabulary.Count];
         _order = new int[vocabulary.Count];

@@ -57,9 +57,9 @@ public sealed class Seq2Seq<T> : Module<T> where T : unmanaged, IFloatingPointIe
             input = config.FrameEncoderSize;
         }
         else input = config.SourceFeatures;
-        Encoder = RegisterModule("encoder", config.Rnn.Build<T>(input, rng));
+        Encoder = RegisterModule("encoder", new RecurrentLayer<T>(input, config.Rnn, rng));
         TargetEmbedding = RegisterModule("target_embedding", new Embedding<T>(config.TargetVocabulary, config.EmbeddingSize, rng));
-        Decoder = RegisterModule("decoder", config.Rnn.Build<T>(config.EmbeddingSize, rng));
+        Decoder = RegisterModule("decoder", new RecurrentLayer<T>(config.EmbeddingSize, config.Rnn, rng));
         if (config.Attention) Attention = RegisterModule("attention", new LuongAttention<T>(Decoder.OutputSize, rng));
         Head = RegisterModule("head", new Linear<T>(Decoder.OutputSize, config.TargetVocabulary, rng));
     }

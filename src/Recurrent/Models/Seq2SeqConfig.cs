@@ -1,3 +1,5 @@
+using Recurrent.Layers;
+
 namespace Recurrent.Models;
 
 /// <summary>The shape of a <see cref="Seq2Seq{T}"/>; saved in its checkpoints.</summary>
@@ -24,7 +26,7 @@ public sealed record Seq2SeqConfig(int SourceVocabulary, int SourceFeatures, int
         if (FrameEncoderSize < 0) throw new ArgumentException($"FrameEncoderSize is {FrameEncoderSize}; expected 0 (none) or a positive size.");
         if (MaxTargetTokens < 1) throw new ArgumentException($"MaxTargetTokens is {MaxTargetTokens}; expected at least 1.");
         ArgumentNullException.ThrowIfNull(Rnn);
-        Rnn.Validate("encoder and decoder");
+        Rnn.ValidateForModel("encoder and decoder");
         if (Rnn.Bidirectional) throw new ArgumentException("The encoder's final state starts the decoder, so Rnn must be unidirectional.");
     }
 }

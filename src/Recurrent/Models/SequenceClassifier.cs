@@ -47,7 +47,7 @@ public sealed class SequenceClassifier<T> : Module<T> where T : unmanaged, IFloa
             Frames = RegisterModule("frames", new FrameEncoder<T>(input, config.FrameEncoderSize, rng));
             input = config.FrameEncoderSize;
         }
-        Rnn = RegisterModule("rnn", config.Encoder.Build<T>(input, rng));
+        Rnn = RegisterModule("rnn", new RecurrentLayer<T>(input, config.Encoder, rng));
         Head = RegisterModule("head", new Linear<T>(Rnn.OutputSize, config.Outputs, rng));
     }
 

@@ -1,3 +1,5 @@
+using Recurrent.Layers;
+
 namespace Recurrent.Models;
 
 /// <summary>The shape of a <see cref="SequenceClassifier{T}"/>; saved in its checkpoints.</summary>
@@ -15,6 +17,6 @@ public sealed record SequenceClassifierConfig(int InputSize, int Outputs, Recurr
         if (Outputs < 1) throw new ArgumentException($"Outputs is {Outputs}; expected at least 1 (classes, or 1 for regression).");
         if (FrameEncoderSize < 0) throw new ArgumentException($"FrameEncoderSize is {FrameEncoderSize}; expected 0 (none) or a positive size.");
         ArgumentNullException.ThrowIfNull(Encoder);
-        Encoder.Validate("encoder");
+        Encoder.ValidateForModel("encoder");
     }
 }

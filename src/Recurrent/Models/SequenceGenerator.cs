@@ -47,7 +47,7 @@ public sealed class SequenceGenerator<T> : Module<T> where T : unmanaged, IFloat
         Features = RegisterModule("features", new FrameEncoder<T>(config.FeatureSize, config.FeatureEncoderSize, rng));
         bool everyStep = config.Conditioning == Conditioning.EveryStep;
         Embedding = RegisterModule("embedding", new Embedding<T>(config.Vocabulary, config.EmbeddingSize, rng));
-        Rnn = RegisterModule("rnn", config.Decoder.Build<T>(config.EmbeddingSize + (everyStep ? config.FeatureEncoderSize : 0), rng));
+        Rnn = RegisterModule("rnn", new RecurrentLayer<T>(config.EmbeddingSize + (everyStep ? config.FeatureEncoderSize : 0), config.Decoder, rng));
         if (!everyStep)
         {
             _init = new Linear<T>[config.Decoder.Layers];
@@ -153,7 +153,7 @@ public sealed class SequenceGenerator<T> : Module<T> where T : unmanaged, IFloat
         _initialState[0] = tape.StackSteps(layers, batchFirst: false);
         for (int c = 1; c < _initialState.Length; c++)
         {
-            int[] shape = [Rnn.Options.Layers, batch, Rnn.State[c].Size];
+            int[] shape = [Rnn.Spec.Layers, batch, Rnn.State[c].Size];
             if (_initialState[c]?.Value.HasShape(shape) != true) _initialState[c] = new Variable<T>(new Tensor<T>(shape));
         }
         return _initialState;

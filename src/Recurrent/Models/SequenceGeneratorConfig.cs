@@ -1,3 +1,5 @@
+using Recurrent.Layers;
+
 namespace Recurrent.Models;
 
 /// <summary>The shape of a <see cref="SequenceGenerator{T}"/>; saved in its checkpoints.</summary>
@@ -20,7 +22,7 @@ public sealed record SequenceGeneratorConfig(int FeatureSize, int Vocabulary, Re
         if (FeatureEncoderSize < 1) throw new ArgumentException($"FeatureEncoderSize is {FeatureEncoderSize}; expected a positive size.");
         if (MaxTokens < 1) throw new ArgumentException($"MaxTokens is {MaxTokens}; expected at least 1.");
         ArgumentNullException.ThrowIfNull(Decoder);
-        Decoder.Validate("decoder");
+        Decoder.ValidateForModel("decoder");
         if (Decoder.Bidirectional) throw new ArgumentException("The decoder generates left to right; it cannot be bidirectional.");
     }
 }

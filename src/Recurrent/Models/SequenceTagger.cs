@@ -46,7 +46,7 @@ public sealed class SequenceTagger<T> : Module<T> where T : unmanaged, IFloating
             Frames = RegisterModule("frames", new FrameEncoder<T>(input, config.FrameEncoderSize, rng));
             input = config.FrameEncoderSize;
         }
-        Rnn = RegisterModule("rnn", config.Encoder.Build<T>(input, rng));
+        Rnn = RegisterModule("rnn", new RecurrentLayer<T>(input, config.Encoder, rng));
         if (!config.CellOutputIsPrediction) Head = RegisterModule("head", new Linear<T>(Rnn.OutputSize, config.Classes, rng));
     }
 

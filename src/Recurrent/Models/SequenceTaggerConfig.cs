@@ -1,3 +1,5 @@
+using Recurrent.Layers;
+
 namespace Recurrent.Models;
 
 /// <summary>The shape of a <see cref="SequenceTagger{T}"/>; saved in its checkpoints.</summary>
@@ -19,7 +21,7 @@ public sealed record SequenceTaggerConfig(int InputSize, int Classes, RecurrentS
         if (Classes < 2) throw new ArgumentException($"Classes is {Classes}; a tagger needs at least 2 labels.");
         if (FrameEncoderSize < 0) throw new ArgumentException($"FrameEncoderSize is {FrameEncoderSize}; expected 0 (none) or a positive size.");
         ArgumentNullException.ThrowIfNull(Encoder);
-        Encoder.Validate("encoder");
+        Encoder.ValidateForModel("encoder");
         if (CellOutputIsPrediction && (Encoder.CellOutputSize != Classes || Encoder.Bidirectional || Encoder.Cell is Cells.CellKind.Lstm or Cells.CellKind.Gru or Cells.CellKind.CudnnGru))
         {
             throw new ArgumentException($"CellOutputIsPrediction needs a unidirectional Elman, Jordan or Elman–Jordan cell with CellOutputSize = Classes = {Classes}; got {Encoder.Cell} with CellOutputSize {Encoder.CellOutputSize?.ToString() ?? "null"}{(Encoder.Bidirectional ? ", bidirectional" : "")}.");

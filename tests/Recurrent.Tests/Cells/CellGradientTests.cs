@@ -1,5 +1,6 @@
 using Recurrent.Autodiff;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Tensors;
 using static Recurrent.Tests.Autodiff.GradAssert;
 
@@ -30,8 +31,8 @@ public class CellGradientTests
     {
         const int batch = 2, input = 3, hidden = 4, steps = 4;
         var rng = new Rng(100 + (ulong)kind);
-        var options = new CellOptions { Nonlinearity = phi, OutputSize = kind is CellKind.Jordan or CellKind.ElmanJordan ? 3 : null };
-        var cell = RecurrentCellFactory.Create<double>(kind, input, hidden, rng, options);
+        var spec = new RecurrentSpec { Cell = kind, HiddenSize = hidden, Nonlinearity = phi, CellOutputSize = kind is CellKind.Jordan or CellKind.ElmanJordan ? 3 : null };
+        var cell = spec.CreateCell<double>(input, rng);
         var xs = Enumerable.Range(0, steps).Select(t => Param(rng, $"x{t}", batch, input)).ToArray();
         var state0 = cell.State.Select(s => Param(rng, "state0_" + s.Name, batch, s.Size)).ToArray();
         var weights = Enumerable.Range(0, steps).Select(_ => Random(rng, batch, cell.OutputSize)).ToArray();
@@ -57,7 +58,7 @@ public class CellGradientTests
     [Fact]
     public void LstmForgetBiasIsApplied()
     {
-        var cell = new LstmCell<float>(3, 5, new Rng(1), new CellOptions { ForgetBias = 1.0 });
+        var cell = new LstmCell<float>(3, 5, new Rng(1), forgetBias: 1.0);
         Assert.All(cell.BiasIH.Value.Span.Slice(5, 5).ToArray(), v => Assert.Equal(1f, v));
         Assert.All(cell.BiasHH.Value.Span.Slice(5, 5).ToArray(), v => Assert.Equal(0f, v));
     }
@@ -67,7 +68,7 @@ public class CellGradientTests
     {
         // h[t+1] = φ(W_hh·h[t] + W_hx·x[t+1] + b_h), written out with loops.
         var rng = new Rng(3);
-        var cell = new ElmanCell<double>(2, 3, rng, new CellOptions { Nonlinearity = Activation.Sigmoid });
+        var cell = new ElmanCell<double>(2, 3, rng, Activation.Sigmoid);
         var x = Random(rng, 1, 2);
         var h = Random(rng, 1, 3);
         var step = cell.Step(new Tape<double>(), new Variable<double>(x), [new Variable<double>(h)]);
@@ -85,7 +86,7 @@ public class CellGradientTests
     {
         // The lecture's other perspective: h[t+1] = σ(W_h·[h[t], x[t+1]] + b_h) with W_h = [W_hh | W_hx].
         var rng = new Rng(5);
-        var cell = new ElmanCell<double>(2, 3, rng, new CellOptions { Nonlinearity = Activation.Sigmoid });
+        var cell = new ElmanCell<double>(2, 3, rng, Activation.Sigmoid);
         var wh = new Tensor<double>(3, 5);
         for (int i = 0; i < 3; i++)
         {

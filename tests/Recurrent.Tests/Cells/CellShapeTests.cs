@@ -30,7 +30,7 @@ public class CellShapeTests
     [Fact]
     public void JordanNeedsAnOutputSize()
     {
-        var e = Assert.Throws<ArgumentException>(() => new JordanCell<float>(3, 4, new Rng(1), new CellOptions()));
-        Assert.Contains("OutputSize", e.Message);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new JordanCell<float>(3, 4, 0, new Rng(1)));
+        Assert.Equal("outputSize", e.ParamName);
     }
 }

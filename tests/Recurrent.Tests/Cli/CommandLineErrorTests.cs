@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Tensors;
 using Recurrent.Tests.Serialization;
@@ -85,7 +86,7 @@ public sealed class CommandLineErrorTests : IDisposable
     [Fact]
     public void ACheckpointOfAnotherModelIsRejected()
     {
-        var classifier = new SequenceClassifier<float>(new SequenceClassifierConfig(InputSize: 3, Outputs: 2, new RecurrentSpec(HiddenSize: 4)), new Rng(1));
+        var classifier = new SequenceClassifier<float>(new SequenceClassifierConfig(InputSize: 3, Outputs: 2, new RecurrentSpec { HiddenSize = 4 }), new Rng(1));
         string other = _folder.File("classifier.safetensors");
         classifier.Save(other);
 

@@ -16,8 +16,8 @@ public class ReadmeExampleTests
     {
         // --- README example start ---
         var rng = new Rng(42);
-        var lstm = new RecurrentLayer<float>(CellKind.Lstm, inputSize: 3, hiddenSize: 16, rng,
-            new RecurrentLayerOptions { Layers = 2, Bidirectional = true });
+        var spec = new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 16, Layers = 2, Bidirectional = true };
+        var lstm = new RecurrentLayer<float>(inputSize: 3, spec, rng);
         var head = new Linear<float>(lstm.OutputSize, 2, rng);          // the lecture's softmax classifier on top
         var parameters = lstm.NamedParameters().Concat(head.NamedParameters().Select(p => ("head." + p.Name, p.Parameter))).ToList();
         var optimizer = new Adam<float>(parameters, new AdamOptions { LearningRate = 1e-2 });

@@ -47,12 +47,12 @@ public class FusedKernelTests
     private static void Compare<T>(CellKind kind, Activation phi, int batch, int steps, int input, int hidden, int layers,
         bool bidirectional, bool variableLength, bool batchFirst, double tolerance) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var options = new RecurrentLayerOptions
+        var spec = new RecurrentSpec
         {
-            Layers = layers, Bidirectional = bidirectional, BatchFirst = batchFirst, Cell = new CellOptions { Nonlinearity = phi },
+            Cell = kind, HiddenSize = hidden, Layers = layers, Bidirectional = bidirectional, BatchFirst = batchFirst, Nonlinearity = phi,
         };
         ulong seed = (ulong)(batch * 1000 + steps * 100 + hidden);
-        var layer = new RecurrentLayer<T>(kind, input, hidden, new Rng(seed), options);
+        var layer = new RecurrentLayer<T>(input, spec, new Rng(seed));
         var rng = new Rng(seed + 1);
         int[] shape = batchFirst ? [batch, steps, input] : [steps, batch, input];
         var x = Tensor.Normal<T>(rng, 0, 1, shape);
@@ -108,7 +108,7 @@ public class FusedKernelTests
     {
         // Two threads split each product by columns and each gate pass by rows; every element is still summed in
         // the same order, so the results must not change by a single bit.
-        var layer = new RecurrentLayer<float>(kind, 12, 64, new Rng(8), new RecurrentLayerOptions { Layers = 2 });
+        var layer = new RecurrentLayer<float>(12, new RecurrentSpec { Cell = kind, HiddenSize = 64, Layers = 2 }, new Rng(8));
         var x = Tensor.Normal<float>(new Rng(9), 0, 1, 32, 6, 12);
         var r = Tensor.Normal<float>(new Rng(10), 0, 1, 32, 6, 64);
         List<(string Name, float[] Values)> one, two;
@@ -120,7 +120,7 @@ public class FusedKernelTests
     [Fact]
     public void InferenceSavesNothingAndMatchesTraining()
     {
-        var layer = new RecurrentLayer<float>(CellKind.Lstm, 5, 12, new Rng(4), new RecurrentLayerOptions { Layers = 2 });
+        var layer = new RecurrentLayer<float>(5, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 12, Layers = 2 }, new Rng(4));
         foreach (var p in layer.Parameters()) p.RequiresGrad = false;
         var x = new Variable<float>(Tensor.Normal<float>(new Rng(5), 0, 1, 3, 9, 5));
         var inference = layer.Forward(new Tape<float>(), x).Output.Value.ToArray();
@@ -132,7 +132,7 @@ public class FusedKernelTests
     [Fact]
     public void BackwardTwiceIsAnError()
     {
-        var layer = new RecurrentLayer<float>(CellKind.CudnnGru, 3, 4, new Rng(4));
+        var layer = new RecurrentLayer<float>(3, new RecurrentSpec { Cell = CellKind.CudnnGru, HiddenSize = 4 }, new Rng(4));
         var tape = new Tape<float>();
         var loss = tape.Sum(layer.Forward(tape, new Variable<float>(new Tensor<float>(2, 3, 3))).Output);
         tape.Backward(loss);
@@ -147,7 +147,7 @@ public class FusedKernelTests
     [InlineData(CellKind.Elman)]
     public void WarmTrainingStepAllocatesNothing(CellKind kind)
     {
-        var layer = new RecurrentLayer<float>(kind, 16, 24, new Rng(1), new RecurrentLayerOptions { Layers = 2, Bidirectional = true, Dropout = 0.2 });
+        var layer = new RecurrentLayer<float>(16, new RecurrentSpec { Cell = kind, HiddenSize = 24, Layers = 2, Bidirectional = true, Dropout = 0.2 }, new Rng(1));
         var x = new Variable<float>(Tensor.Normal<float>(new Rng(2), 0, 1, 4, 10, 16), requiresGrad: true);
         int[] lengths = [10, 3, 7, 1];
         var tape = new Tape<float>();

@@ -31,11 +31,11 @@ public class RecurrentLayerGradientTests
     {
         const int batch = 3, steps = 4, input = 2, hidden = 3;
         var rng = new Rng(7 + (ulong)kind);
-        var layer = new RecurrentLayer<double>(kind, input, hidden, rng, new RecurrentLayerOptions
+        var layer = new RecurrentLayer<double>(input, new RecurrentSpec
         {
-            Layers = layers, Bidirectional = bidirectional, BatchFirst = batchFirst,
-            Cell = new CellOptions { OutputSize = kind is CellKind.Jordan or CellKind.ElmanJordan ? 2 : null },
-        });
+            Cell = kind, HiddenSize = hidden, Layers = layers, Bidirectional = bidirectional, BatchFirst = batchFirst,
+            CellOutputSize = kind is CellKind.Jordan or CellKind.ElmanJordan ? 2 : null,
+        }, rng);
         layer.UseFusedKernels = fused;
         Assert.Equal(fused, layer.RunsFused);
         var x = Param(rng, "x", batchFirst ? [batch, steps, input] : [steps, batch, input]);
@@ -59,7 +59,7 @@ public class RecurrentLayerGradientTests
     public void DropoutBetweenLayersOnlyWhileTraining()
     {
         var rng = new Rng(3);
-        var layer = new RecurrentLayer<double>(CellKind.Lstm, 3, 4, rng, new RecurrentLayerOptions { Layers = 2, Dropout = 0.5 });
+        var layer = new RecurrentLayer<double>(3, new RecurrentSpec { HiddenSize = 4, Layers = 2, Dropout = 0.5 }, rng);
         var x = new Variable<double>(Random(rng, 2, 5, 3));
         layer.Eval();
         var a = layer.Forward(new Tape<double>(), x).Output.Value.ToArray();

@@ -10,7 +10,7 @@ public class RecurrentLayerShapeTests
     private static readonly Tape<float> Tape = new();
 
     private static RecurrentLayer<float> Lstm(int layers = 2, bool bidirectional = true) =>
-        new(CellKind.Lstm, 8, 5, new Rng(1), new RecurrentLayerOptions { Layers = layers, Bidirectional = bidirectional });
+        new(8, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 5, Layers = layers, Bidirectional = bidirectional }, new Rng(1));
 
     [Fact]
     public void NamesParametersAsPyTorch()

@@ -19,10 +19,11 @@ public class StreamingStepTests
     public void StepByStepEqualsTheWholeSequence(CellKind kind, bool fused)
     {
         const int batch = 3, steps = 6, input = 5;
-        var layer = new RecurrentLayer<float>(kind, input, 7, new Rng(9), new RecurrentLayerOptions
+        var spec = new RecurrentSpec
         {
-            Layers = 2, Cell = new CellOptions { OutputSize = kind is CellKind.Jordan or CellKind.ElmanJordan ? 4 : null },
-        }) { UseFusedKernels = fused };
+            Cell = kind, HiddenSize = 7, Layers = 2, CellOutputSize = kind is CellKind.Jordan or CellKind.ElmanJordan ? 4 : null,
+        };
+        var layer = new RecurrentLayer<float>(input, spec, new Rng(9)) { UseFusedKernels = fused };
         var x = Tensor.Normal<float>(new Rng(10), 0, 1, batch, steps, input);
         var whole = layer.Forward(new Tape<float>(), new Variable<float>(x));
 
@@ -49,7 +50,7 @@ public class StreamingStepTests
     [Fact]
     public void WarmStepAllocatesNothing()
     {
-        var layer = new RecurrentLayer<float>(CellKind.Lstm, 16, 32, new Rng(1), new RecurrentLayerOptions { Layers = 2 });
+        var layer = new RecurrentLayer<float>(16, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 32, Layers = 2 }, new Rng(1));
         var state = layer.CreateState(1);
         var x = new float[16];
         var y = new float[32];
@@ -62,9 +63,9 @@ public class StreamingStepTests
     [Fact]
     public void BidirectionalCannotStreamAndSizesAreChecked()
     {
-        var bidir = new RecurrentLayer<float>(CellKind.Gru, 2, 3, new Rng(1), new RecurrentLayerOptions { Bidirectional = true });
+        var bidir = new RecurrentLayer<float>(2, new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 3, Bidirectional = true }, new Rng(1));
         Assert.Throws<InvalidOperationException>(() => bidir.Step(new float[2], bidir.CreateState(1), new float[6]));
-        var layer = new RecurrentLayer<float>(CellKind.Gru, 2, 3, new Rng(1));
+        var layer = new RecurrentLayer<float>(2, new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 3 }, new Rng(1));
         var e = Assert.Throws<ArgumentException>(() => layer.Step(new float[3], layer.CreateState(1), new float[3]));
         Assert.Contains("expected B × InputSize = 1 × 2", e.Message);
     }

@@ -23,12 +23,12 @@ public class VariableLengthTests
         int[] lengths = [6, 2, 4, 1];
         int batch = lengths.Length;
         var rng = new Rng(21);
-        var options = new RecurrentLayerOptions
+        var spec = new RecurrentSpec
         {
-            Layers = 2, Bidirectional = bidirectional,
-            Cell = new CellOptions { OutputSize = kind == CellKind.ElmanJordan ? 3 : null },
+            Cell = kind, HiddenSize = hidden, Layers = 2, Bidirectional = bidirectional,
+            CellOutputSize = kind == CellKind.ElmanJordan ? 3 : null,
         };
-        var layer = new RecurrentLayer<double>(kind, input, hidden, rng, options);
+        var layer = new RecurrentLayer<double>(input, spec, rng);
         int d = layer.Directions, states = layer.State.Count, o = layer.OutputSize;
         var x = Tensor.Normal<double>(rng, 0, 1, batch, steps, input);
         var h0 = layer.State.Select(s => Tensor.Normal<double>(rng, 0, 1, 2 * d, batch, s.Size)).ToArray();

@@ -1,4 +1,5 @@
 using Recurrent.Data.Text;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Serialization;
 using Recurrent.Tensors;
@@ -10,7 +11,7 @@ public class CharSamplerTests
     private static (CharLanguageModel<float>, CharVocabulary) Model()
     {
         var vocabulary = CharVocabulary.FromText("abcdefgh \n");
-        return (new CharLanguageModel<float>(new CharModelConfig(vocabulary.Count, 4, 16, 2), new Rng(3)), vocabulary);
+        return (new CharLanguageModel<float>(new CharModelConfig(vocabulary.Count, 4, new RecurrentSpec { HiddenSize = 16, Layers = 2 }), new Rng(3)), vocabulary);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Recurrent.Autodiff;
 using Recurrent.Cells;
 using Recurrent.Data;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Tensors;
 using Recurrent.Tests.Serialization;
@@ -35,7 +36,7 @@ public class Seq2SeqTests
     [InlineData(true)]
     public void LearnsToReverseVariableLengthSequences(bool attention)
     {
-        var model = new Seq2Seq<float>(new Seq2SeqConfig(Vocabulary, 0, Vocabulary, new RecurrentSpec(CellKind.Lstm, 32), attention, 16, MaxTargetTokens: 6), new Rng(1));
+        var model = new Seq2Seq<float>(new Seq2SeqConfig(Vocabulary, 0, Vocabulary, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 32 }, attention, 16, MaxTargetTokens: 6), new Rng(1));
         var rng = new Rng(2);
         double loss = TinyTraining.Fit(model, 300, 0.02, (tape, _) =>
         {
@@ -57,7 +58,7 @@ public class Seq2SeqTests
     [InlineData(true)]
     public void StepDecodingReproducesTheTeacherForcedScores(bool attention)
     {
-        var model = new Seq2Seq<float>(new Seq2SeqConfig(0, 5, Vocabulary, new RecurrentSpec(CellKind.Gru, 8, Layers: 2), attention, 6, FrameEncoderSize: 7), new Rng(4));
+        var model = new Seq2Seq<float>(new Seq2SeqConfig(0, 5, Vocabulary, new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 8, Layers = 2 }, attention, 6, FrameEncoderSize: 7), new Rng(4));
         var rng = new Rng(5);
         var (_, targets) = ReverseBatch(rng, 3);
         var source = SourceBatch<float>.FromFeatures(Tensor.Uniform<float>(rng, -1, 1, 3, 6, 5), [6, 2, 4]);
@@ -79,7 +80,7 @@ public class Seq2SeqTests
     [Fact]
     public void SavesAndLoadsItsWeightsAndConfiguration()
     {
-        var model = new Seq2Seq<float>(new Seq2SeqConfig(Vocabulary, 0, Vocabulary, new RecurrentSpec(CellKind.Lstm, 8), Attention: true), new Rng(7));
+        var model = new Seq2Seq<float>(new Seq2SeqConfig(Vocabulary, 0, Vocabulary, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 8 }, Attention: true), new Rng(7));
         var (source, _) = ReverseBatch(new Rng(8), 4);
         using var folder = new TemporaryFolder();
         model.Save(folder.File("seq2seq.safetensors"));

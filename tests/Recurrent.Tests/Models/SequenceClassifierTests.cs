@@ -1,5 +1,6 @@
 using Recurrent.Autodiff;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Tensors;
 using Recurrent.Tests.Serialization;
@@ -27,7 +28,7 @@ public class SequenceClassifierTests
     [InlineData(TimePooling.Mean, CellKind.Lstm)]
     public void LearnsToRememberTheFirstValueOfVariableLengthSequences(TimePooling pooling, CellKind cell)
     {
-        var model = new SequenceClassifier<float>(new SequenceClassifierConfig(1, 2, new RecurrentSpec(cell, 16), pooling), new Rng(1));
+        var model = new SequenceClassifier<float>(new SequenceClassifierConfig(1, 2, new RecurrentSpec { Cell = cell, HiddenSize = 16 }, pooling), new Rng(1));
         var rng = new Rng(2);
         double loss = TinyTraining.Fit(model, 250, 0.02, (tape, _) =>
         {
@@ -49,7 +50,7 @@ public class SequenceClassifierTests
     public void APaddedSequenceGetsTheScoresItGetsAlone(TimePooling pooling, bool bidirectional)
     {
         var model = new SequenceClassifier<float>(
-            new SequenceClassifierConfig(3, 4, new RecurrentSpec(CellKind.Lstm, 8, Bidirectional: bidirectional), pooling, FrameEncoderSize: 5), new Rng(4));
+            new SequenceClassifierConfig(3, 4, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 8, Bidirectional = bidirectional }, pooling, FrameEncoderSize: 5), new Rng(4));
         var rng = new Rng(5);
         var batch = Tensor.Uniform<float>(rng, -1, 1, 2, 6, 3);
         var alone = Tensor.FromArray<float>(batch.Span[..(4 * 3)], 1, 4, 3); // sequence 0, its 4 valid steps only
@@ -61,7 +62,7 @@ public class SequenceClassifierTests
     [Fact]
     public void SavesAndLoadsItsWeightsAndConfiguration()
     {
-        var config = new SequenceClassifierConfig(2, 3, new RecurrentSpec(CellKind.Gru, 6, Layers: 2), TimePooling.Mean);
+        var config = new SequenceClassifierConfig(2, 3, new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 6, Layers = 2 }, TimePooling.Mean);
         var model = new SequenceClassifier<float>(config, new Rng(6));
         var x = Tensor.Uniform<float>(new Rng(7), -1, 1, 2, 5, 2);
         using var folder = new TemporaryFolder();

@@ -1,6 +1,7 @@
 using Recurrent.Autodiff;
 using Recurrent.Cells;
 using Recurrent.Data;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Tensors;
 using Recurrent.Tests.Serialization;
@@ -32,7 +33,7 @@ public class SequenceGeneratorTests
     [InlineData(Conditioning.EveryStep, CellKind.Gru)]
     public void LearnsToDescribeAVector(Conditioning conditioning, CellKind cell)
     {
-        var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(Classes, Vocabulary, new RecurrentSpec(cell, 16), conditioning, 8, 8, MaxTokens: 6), new Rng(1));
+        var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(Classes, Vocabulary, new RecurrentSpec { Cell = cell, HiddenSize = 16 }, conditioning, 8, 8, MaxTokens: 6), new Rng(1));
         var rng = new Rng(2);
         double loss = TinyTraining.Fit(model, 150, 0.03, (tape, _) =>
         {
@@ -59,7 +60,7 @@ public class SequenceGeneratorTests
     {
         foreach (var conditioning in new[] { Conditioning.InitialState, Conditioning.EveryStep })
         {
-            var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(Classes, Vocabulary, new RecurrentSpec(CellKind.Lstm, 8, Layers: 2), conditioning, 5, 6), new Rng(3));
+            var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(Classes, Vocabulary, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 8, Layers = 2 }, conditioning, 5, 6), new Rng(3));
             var (features, targets) = Batch(new Rng(4), 3);
             var logits = model.Forward(new Tape<float>(), new Variable<float>(features), targets.Inputs).Value;
             StepDecodingAssert.Matches(model.CreateStepDecoder(features), logits, targets);
@@ -69,7 +70,7 @@ public class SequenceGeneratorTests
     [Fact]
     public void BeamSearchOfWidthOneIsGreedyDecoding()
     {
-        var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(Classes, Vocabulary, new RecurrentSpec(CellKind.Gru, 8), MaxTokens: 7), new Rng(5));
+        var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(Classes, Vocabulary, new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 8 }, MaxTokens: 7), new Rng(5));
         var features = Tensor.Uniform<float>(new Rng(6), 0, 1, 5, Classes);
         Assert.Equal(model.Generate(features), model.Generate(features, new DecodeOptions { Strategy = DecodeStrategy.Beam, BeamWidth = 1 }));
         Assert.All(model.Generate(features, new DecodeOptions { Strategy = DecodeStrategy.Beam, BeamWidth = 4 }), s => Assert.True(s.Length <= 7));
@@ -78,7 +79,7 @@ public class SequenceGeneratorTests
     [Fact]
     public void SavesAndLoadsItsWeightsAndConfiguration()
     {
-        var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(Classes, Vocabulary, new RecurrentSpec(CellKind.Lstm, 8)), new Rng(7));
+        var model = new SequenceGenerator<float>(new SequenceGeneratorConfig(Classes, Vocabulary, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 8 }), new Rng(7));
         var features = Tensor.Uniform<float>(new Rng(8), 0, 1, 3, Classes);
         using var folder = new TemporaryFolder();
         model.Save(folder.File("generator.safetensors"));

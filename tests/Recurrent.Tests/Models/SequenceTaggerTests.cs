@@ -1,5 +1,6 @@
 using Recurrent.Autodiff;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Tensors;
 
@@ -34,7 +35,7 @@ public class SequenceTaggerTests
     [Fact]
     public void LearnsToEchoThePreviousSymbol()
     {
-        var model = new SequenceTagger<float>(new SequenceTaggerConfig(Symbols, Symbols, new RecurrentSpec(CellKind.Elman, 16)), new Rng(1));
+        var model = new SequenceTagger<float>(new SequenceTaggerConfig(Symbols, Symbols, new RecurrentSpec { Cell = CellKind.Elman, HiddenSize = 16 }), new Rng(1));
         var rng = new Rng(2);
         double loss = TinyTraining.Fit(model, 200, 0.02, (tape, _) =>
         {
@@ -49,7 +50,7 @@ public class SequenceTaggerTests
     {
         double Train(bool bidirectional)
         {
-            var model = new SequenceTagger<float>(new SequenceTaggerConfig(Symbols, Symbols, new RecurrentSpec(CellKind.Gru, 16, Bidirectional: bidirectional)), new Rng(3));
+            var model = new SequenceTagger<float>(new SequenceTaggerConfig(Symbols, Symbols, new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 16, Bidirectional = bidirectional }), new Rng(3));
             var rng = new Rng(4);
             return TinyTraining.Fit(model, 200, 0.02, (tape, _) =>
             {
@@ -65,7 +66,7 @@ public class SequenceTaggerTests
     [Fact]
     public void PaddedStepsDoNotCountInTheLoss()
     {
-        var model = new SequenceTagger<float>(new SequenceTaggerConfig(Symbols, Symbols, new RecurrentSpec(CellKind.Lstm, 8, Bidirectional: true)), new Rng(5));
+        var model = new SequenceTagger<float>(new SequenceTaggerConfig(Symbols, Symbols, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 8, Bidirectional = true }), new Rng(5));
         var (x, labels) = ShiftBatch(new Rng(6), 1, 6, 0);
         var trimmed = Tensor.FromArray<float>(x.Span[..(4 * Symbols)], 1, 4, Symbols);
         float full = model.Loss(new Tape<float>(), new Variable<float>(x), labels, [4]).Value[0];
@@ -77,7 +78,7 @@ public class SequenceTaggerTests
     public void AJordanTaggerWhosePredictionIsFedBackLearnsARunningCount()
     {
         // y[t] = (y[t−1] + x[t]) mod 3 with bits x: the previous prediction is exactly the state the task needs.
-        var spec = new RecurrentSpec(CellKind.Jordan, 16, CellOutputSize: 3, OutputActivation: Activation.Identity);
+        var spec = new RecurrentSpec { Cell = CellKind.Jordan, HiddenSize = 16, CellOutputSize = 3, OutputActivation = Activation.Identity };
         var model = new SequenceTagger<float>(new SequenceTaggerConfig(2, 3, spec, CellOutputIsPrediction: true), new Rng(7));
         Assert.Null(model.Head);
         var rng = new Rng(8);
@@ -103,7 +104,7 @@ public class SequenceTaggerTests
     [Fact]
     public void ACellWithoutAnOutputLayerCannotBeThePrediction()
     {
-        var e = Assert.Throws<ArgumentException>(() => new SequenceTaggerConfig(2, 3, new RecurrentSpec(CellKind.Lstm, 8), CellOutputIsPrediction: true).Validate());
+        var e = Assert.Throws<ArgumentException>(() => new SequenceTaggerConfig(2, 3, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 8 }, CellOutputIsPrediction: true).Validate());
         Assert.Contains("CellOutputSize = Classes = 3", e.Message);
     }
 }

@@ -61,7 +61,7 @@ public sealed class OnnxGruCase
 
     public List<string> Check<T>(double tolerance, Action<RecurrentLayer<T>>? configure = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var layer = new RecurrentLayer<T>(CellKind.Gru, Input, Hidden, new Rng(0), new RecurrentLayerOptions { BatchFirst = false });
+        var layer = new RecurrentLayer<T>(Input, new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = Hidden, BatchFirst = false }, new Rng(0));
         configure?.Invoke(layer);
         layer.LoadStateDict(LectureWeights().ToDictionary(p => p.Key, p => p.Value.Convert<T>()));
         var result = layer.Forward(new Tape<T>(), new Variable<T>(X.Convert<T>()), [new Variable<T>(H0.Convert<T>())]);

@@ -132,7 +132,7 @@ public class OracleTests
             var z = t.Span.Slice(h * row, h * row);
             for (int i = 0; i < z.Length; i++) z[i] = -z[i];
         }
-        var layer2 = new RecurrentLayer<float>(Recurrent.Cells.CellKind.Gru, c.Input, h, new Recurrent.Tensors.Rng(0), new RecurrentLayerOptions { BatchFirst = false });
+        var layer2 = new RecurrentLayer<float>(c.Input, new RecurrentSpec { Cell = Recurrent.Cells.CellKind.Gru, HiddenSize = h, BatchFirst = false }, new Recurrent.Tensors.Rng(0));
         layer2.LoadStateDict(swapped.ToDictionary(p => p.Key, p => p.Value.Convert<float>()));
         var result = layer2.Forward(new Recurrent.Autodiff.Tape<float>(), new Recurrent.Autodiff.Variable<float>(c.X.Convert<float>()), [new Recurrent.Autodiff.Variable<float>(c.H0.Convert<float>())]);
         var bad = new List<string>();

@@ -15,7 +15,7 @@ public sealed class PyTorchCase
 {
     public required string File { get; init; }
     public required CellKind Kind { get; init; }
-    public required CellOptions CellOptions { get; init; }
+    public required Activation Nonlinearity { get; init; }
     public required int Batch, Steps, Input, Hidden, Layers;
     public required bool Bidirectional;
     public required Dictionary<string, Tensor<double>> Params { get; init; }
@@ -33,19 +33,16 @@ public sealed class PyTorchCase
     public static PyTorchCase Parse(OracleJson j)
     {
         string module = j.String("config", "module");
-        var (kind, options) = module switch
+        var (kind, nonlinearity) = module switch
         {
-            "RNN" => (CellKind.Elman, new CellOptions
+            "RNN" => (CellKind.Elman, j.String("config", "nonlinearity") switch
             {
-                Nonlinearity = j.String("config", "nonlinearity") switch
-                {
-                    "tanh" => Activation.Tanh,
-                    "relu" => Activation.Relu,
-                    var other => throw j.Bad($"unknown nonlinearity '{other}'"),
-                },
+                "tanh" => Activation.Tanh,
+                "relu" => Activation.Relu,
+                var other => throw j.Bad($"unknown nonlinearity '{other}'"),
             }),
-            "LSTM" => (CellKind.Lstm, new CellOptions()),
-            "GRU" => (CellKind.CudnnGru, new CellOptions()),
+            "LSTM" => (CellKind.Lstm, Activation.Tanh),
+            "GRU" => (CellKind.CudnnGru, Activation.Tanh),
             _ => throw j.Bad($"unknown module '{module}'"),
         };
         if (!j.Bool("config", "batch_first")) throw j.Bad("only batch_first cases are described by the README");
@@ -72,7 +69,7 @@ public sealed class PyTorchCase
         }
         return new PyTorchCase
         {
-            File = j.File, Kind = kind, CellOptions = options,
+            File = j.File, Kind = kind, Nonlinearity = nonlinearity,
             Batch = b, Steps = t, Input = i, Hidden = h, Layers = l, Bidirectional = bidir,
             Params = parameters,
             X = j.Tensor([b, t, i], "inputs", "x"),
@@ -95,10 +92,11 @@ public sealed class PyTorchCase
     /// <returns>One line per mismatching tensor (worst element), empty when everything matches.</returns>
     public List<string> Check<T>(double tolerance, Action<RecurrentLayer<T>>? configure = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var layer = new RecurrentLayer<T>(Kind, Input, Hidden, new Rng(0), new RecurrentLayerOptions
+        var spec = new RecurrentSpec
         {
-            Layers = Layers, Bidirectional = Bidirectional, BatchFirst = true, Cell = CellOptions,
-        });
+            Cell = Kind, HiddenSize = Hidden, Layers = Layers, Bidirectional = Bidirectional, BatchFirst = true, Nonlinearity = Nonlinearity,
+        };
+        var layer = new RecurrentLayer<T>(Input, spec, new Rng(0));
         configure?.Invoke(layer);
         layer.LoadStateDict(Params.ToDictionary(p => p.Key, p => p.Value.Convert<T>()));
 

@@ -84,10 +84,10 @@ public class CheckpointTests
     {
         using var folder = new TemporaryFolder();
         string path = folder.File("elman.safetensors");
-        var small = new RecurrentLayer<float>(CellKind.Elman, 64, 512, new Rng(3));
+        var small = new RecurrentLayer<float>(64, new RecurrentSpec { Cell = CellKind.Elman, HiddenSize = 512 }, new Rng(3));
         new Checkpoint<float>(small.StateDict()).Save(path);
 
-        var large = new RecurrentLayer<float>(CellKind.Elman, 64, 1024, new Rng(4));
+        var large = new RecurrentLayer<float>(64, new RecurrentSpec { Cell = CellKind.Elman, HiddenSize = 1024 }, new Rng(4));
         float[] untouched = large.NamedParameters()[0].Parameter.Value.ToArray();
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint<float>.Load(path).Restore(large));
         Assert.Equal($"{path}: checkpoint has weight_ih_l0 (512, 64); this model expects (1024, 64).", e.Message);
@@ -120,7 +120,7 @@ public class CheckpointTests
     {
         using var folder = new TemporaryFolder();
         string path = folder.File("weights.safetensors");
-        var model = new RecurrentLayer<float>(CellKind.Gru, 3, 4, new Rng(6));
+        var model = new RecurrentLayer<float>(3, new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 4 }, new Rng(6));
         var writer = new SafetensorsWriter();
         foreach (var (name, tensor) in model.StateDict()) writer.Add(name, tensor.Convert<double>());
         writer.Save(path);
@@ -128,7 +128,7 @@ public class CheckpointTests
         var loaded = Checkpoint<float>.Load(path);
         Assert.Equal(0, loaded.Step);
         Assert.Null(loaded.Optimizer);
-        var copy = new RecurrentLayer<float>(CellKind.Gru, 3, 4, new Rng(7));
+        var copy = new RecurrentLayer<float>(3, new RecurrentSpec { Cell = CellKind.Gru, HiddenSize = 4 }, new Rng(7));
         loaded.Restore(copy);
         foreach (var ((_, a), (_, b)) in model.NamedParameters().Zip(copy.NamedParameters())) Assert.Equal(a.Value.ToArray(), b.Value.ToArray());
     }
@@ -140,7 +140,7 @@ public class CheckpointTests
 
         public Run(ulong seed)
         {
-            Model = new RecurrentLayer<float>(CellKind.Lstm, 3, 5, new Rng(seed));
+            Model = new RecurrentLayer<float>(3, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 5 }, new Rng(seed));
             Optimizer = new AdamW<float>(Model.NamedParameters(), new AdamOptions { WeightDecay = 0.1 });
             Data = new Rng(seed + 1000);
         }

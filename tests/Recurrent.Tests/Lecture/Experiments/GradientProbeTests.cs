@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Recurrent.Cells;
+using Recurrent.Layers;
 using Recurrent.Lecture.Data.Synthetic;
 using Recurrent.Lecture.Experiments;
 using Recurrent.Models;
@@ -15,7 +16,7 @@ public class GradientProbeTests
     public void TheGradientAtTheLastStepIsTheHeadsOwn(CellKind cell)
     {
         // L = (1/B)·Σ_b (w·h_b + c − y_b)², so ∂L/∂h_b = (2/B)·(ŷ_b − y_b)·w at the last step, whatever the cell.
-        var model = new SequenceClassifier<float>(new SequenceClassifierConfig(2, 1, new RecurrentSpec(cell, 5)), new Rng(1));
+        var model = new SequenceClassifier<float>(new SequenceClassifierConfig(2, 1, new RecurrentSpec { Cell = cell, HiddenSize = 5 }), new Rng(1));
         var (x, y) = new AddingProblem(12).Sample(new Rng(2), 4);
         double[] norms = GradientProbe.Norms(model, x, y);
         var prediction = new float[4];
@@ -30,7 +31,7 @@ public class GradientProbeTests
     [Fact]
     public void TheBasicCellsGradientVanishesWithDistance()
     {
-        var model = new SequenceClassifier<float>(new SequenceClassifierConfig(2, 1, new RecurrentSpec(CellKind.Elman, 16)), new Rng(3));
+        var model = new SequenceClassifier<float>(new SequenceClassifierConfig(2, 1, new RecurrentSpec { Cell = CellKind.Elman, HiddenSize = 16 }), new Rng(3));
         var (x, y) = new AddingProblem(40).Sample(new Rng(4), 8);
         double[] norms = GradientProbe.Norms(model, x, y);
         Assert.True(norms[30] < 1e-3 * norms[0], $"‖∂L/∂h‖ at distance 30 is {norms[30]:G3}, at 0 {norms[0]:G3}; expected a geometric decay by orders of magnitude");

@@ -1,0 +1,17 @@
+using Recurrent.Layers;
+
+namespace Recurrent.Models;
+
+/// <summary>The checks a task model adds to <see cref="RecurrentSpec.Validate"/>: its layers read batch-first sequences.</summary>
+internal static class RecurrentSpecChecks
+{
+    /// <summary>Validates <paramref name="spec"/> as the recurrent part of a model.</summary>
+    /// <param name="spec">The spec.</param>
+    /// <param name="role">What the layer is (<c>encoder</c>, <c>decoder</c>), for messages.</param>
+    public static void ValidateForModel(this RecurrentSpec spec, string role)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate(role);
+        if (!spec.BatchFirst) throw new ArgumentException($"The {role}'s BatchFirst is false; expected true (the models feed batch-first sequences, (B, T, I)).");
+    }
+}
