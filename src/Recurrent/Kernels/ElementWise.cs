@@ -15,7 +15,7 @@ namespace Recurrent.Kernels;
 /// is read before it is written). Standard operations (add, multiply, sigmoid, tanh, exp, softmax, sums) go through
 /// <see cref="TensorPrimitives"/> directly.
 /// </remarks>
-public static class ElementWise
+internal static class ElementWise
 {
     /// <summary><c>destination[i] = TOp(x[i])</c>.</summary>
     /// <typeparam name="T">Element type.</typeparam>

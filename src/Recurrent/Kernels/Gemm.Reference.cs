@@ -6,7 +6,7 @@ namespace Recurrent.Kernels;
 /// The naive GEMM, <c>C = α·op(A)·op(B) + β·C</c> as three loops with a double-precision sum: the definition that the
 /// tests hold <see cref="Gemm"/> to.
 /// </summary>
-public static class GemmReference
+internal static class GemmReference
 {
     /// <summary>Same contract as <see cref="Gemm.Multiply{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int, int, int, int, bool, bool, T, T)"/>.</summary>
     /// <typeparam name="T">Element type.</typeparam>

@@ -138,7 +138,7 @@ public static class Gemm
     /// <param name="m">Rows of op(A) and C.</param>
     /// <param name="transposeA">Whether op(A) = Aᵀ.</param>
     /// <param name="accumulate">Add into C (β = 1) instead of overwriting it (β = 0).</param>
-    public static void Multiply<T>(ReadOnlySpan<T> a, PackedMatrix<T> b, Span<T> c, int m, bool transposeA = false, bool accumulate = false)
+    internal static void Multiply<T>(ReadOnlySpan<T> a, PackedMatrix<T> b, Span<T> c, int m, bool transposeA = false, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(b);
@@ -159,7 +159,7 @@ public static class Gemm
     /// <param name="transposeA">Whether op(A) = Aᵀ.</param>
     /// <param name="alpha">α, the scale of the product.</param>
     /// <param name="beta">β, the scale of C's previous contents (0: C is only written, never read).</param>
-    public static unsafe void Multiply<T>(ReadOnlySpan<T> a, int lda, PackedMatrix<T> b, Span<T> c, int ldc,
+    internal static unsafe void Multiply<T>(ReadOnlySpan<T> a, int lda, PackedMatrix<T> b, Span<T> c, int ldc,
         int m, bool transposeA, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

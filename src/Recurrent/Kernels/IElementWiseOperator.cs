@@ -4,7 +4,7 @@ namespace Recurrent.Kernels;
 
 /// <summary>A one-input element-wise operation, in scalar and vector form, for <see cref="ElementWise"/>.</summary>
 /// <typeparam name="T">Element type.</typeparam>
-public interface IUnaryOperator<T>
+internal interface IUnaryOperator<T>
 {
     /// <summary>The operation on one element.</summary>
     /// <param name="x">Input.</param>
@@ -19,7 +19,7 @@ public interface IUnaryOperator<T>
 
 /// <summary>A two-input element-wise operation, in scalar and vector form, for <see cref="ElementWise"/>.</summary>
 /// <typeparam name="T">Element type.</typeparam>
-public interface IBinaryOperator<T>
+internal interface IBinaryOperator<T>
 {
     /// <summary>The operation on one element of each input.</summary>
     /// <param name="x">First input.</param>
@@ -36,7 +36,7 @@ public interface IBinaryOperator<T>
 
 /// <summary>A three-input element-wise operation, in scalar and vector form, for <see cref="ElementWise"/>.</summary>
 /// <typeparam name="T">Element type.</typeparam>
-public interface ITernaryOperator<T>
+internal interface ITernaryOperator<T>
 {
     /// <summary>The operation on one element of each input.</summary>
     /// <param name="x">First input.</param>

@@ -16,7 +16,7 @@ namespace Recurrent.Kernels;
 /// either way, measure alike, within 5 %).
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public interface ILaneKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal interface ILaneKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Processes the <c>TV.Count</c> elements starting at <paramref name="i"/>.</summary>
     /// <typeparam name="TV">The lanes: <see cref="Lanes512{T}"/> or <see cref="Lanes256{T}"/>.</typeparam>

@@ -16,7 +16,7 @@ namespace Recurrent.Kernels;
 /// </remarks>
 /// <typeparam name="TSelf">The implementing vector type.</typeparam>
 /// <typeparam name="T">Element type.</typeparam>
-public interface ILaneVector<TSelf, T>
+internal interface ILaneVector<TSelf, T>
     where TSelf : struct, ILaneVector<TSelf, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -12,7 +12,7 @@ namespace Recurrent.Kernels;
 /// </summary>
 /// <param name="value">The lanes.</param>
 /// <typeparam name="T">float or double.</typeparam>
-public readonly struct Lanes512<T>(Vector512<T> value) : ILaneVector<Lanes512<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct Lanes512<T>(Vector512<T> value) : ILaneVector<Lanes512<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The lanes.</summary>
     public Vector512<T> Value

@@ -27,7 +27,7 @@ namespace Recurrent.Kernels;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed unsafe class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed unsafe class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private PackBuffer<T> _storage;
 

@@ -15,7 +15,7 @@ namespace Recurrent.Kernels;
 /// error about 2·10⁻⁷), several times faster than the correctly rounded library exponential: a cell's gate arithmetic
 /// is dominated by its exponentials. Double keeps the library's exponential.
 /// </remarks>
-public static class VectorMath
+internal static class VectorMath
 {
     /// <summary>σ(a).</summary>
     /// <typeparam name="T">float or double.</typeparam>
