@@ -1,3 +1,4 @@
+using Recurrent.Serialization;
 using Recurrent.Autodiff;
 using Recurrent.Cells;
 using Recurrent.Layers;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Recurrent.Serialization;
 using Recurrent.Autodiff;
 using Recurrent.Cells;
 using Recurrent.Layers;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Recurrent.Serialization;
 using Recurrent.Cells;
 using Recurrent.Layers;
 using Recurrent.Lecture.Data.Video;

@@ -19,7 +19,7 @@ namespace Recurrent.Kernels;
 /// while another thread holds the workers, runs on the calling thread alone: results never depend on the split.
 /// </para>
 /// </remarks>
-public static class Parallelism
+internal static class Parallelism
 {
     private static readonly object Gate = new();
     private static readonly object SleepLock = new();

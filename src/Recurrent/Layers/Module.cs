@@ -69,25 +69,11 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// How a model file describes this module, for modules that <c>Model.Load</c> can rebuild from a file (the
-    /// library's models, <c>Sequential</c>); null (the default) for a module whose file holds only its weights, which
-    /// <see cref="LoadWeights"/> reads back into an instance built by the caller.
+    /// library's models); null (the default) for a module whose file holds only its weights, which
+    /// <c>LoadWeights</c> (<c>Serialization.ModuleFiles</c>) reads back into an instance built by the caller.
     /// </summary>
     /// <returns>The description, or null.</returns>
     public virtual ModelDescription? Describe() => null;
-
-    /// <summary>
-    /// Writes the module to a model file: safetensors with every weight under its tree name, and the
-    /// <see cref="Describe">description</see> in the metadata. Written to a temporary file and renamed.
-    /// </summary>
-    /// <param name="path">The file (by convention <c>*.safetensors</c>).</param>
-    public void Save(string path) => Serialization.ModelFile.Create(this).Save(path);
-
-    /// <summary>
-    /// Reads the weights of a model file into this module. Every weight must be present with its exact shape, and no
-    /// other; otherwise nothing changes and an <see cref="InvalidDataException"/> names the file and the first difference.
-    /// </summary>
-    /// <param name="path">A file written by <see cref="Save"/> (or any safetensors file with these names).</param>
-    public void LoadWeights(string path) => Serialization.Checkpoint<T>.Load(path).Restore(this);
 
     /// <summary>The sub-modules registered directly under this one, with their names.</summary>
     public IReadOnlyList<(string Name, Module<T> Module)> Children => _children;

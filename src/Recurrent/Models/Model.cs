@@ -21,7 +21,7 @@ namespace Recurrent.Models;
 public static class Model
 {
     /// <summary>Rebuilds the model a file holds, with its weights, in evaluation-ready form (training mode, as built).</summary>
-    /// <param name="path">A file written by <see cref="Module{T}.Save"/> or by a trainer.</param>
+    /// <param name="path">A file written by <see cref="Serialization.ModuleFiles.Save{T}"/> or by a trainer.</param>
     /// <returns>The model; test its type, or use <see cref="Load{TModel}(string)"/>.</returns>
     /// <exception cref="InvalidDataException">The file is damaged, of a newer format, or describes no model Recurrent knows.</exception>
     public static Module<float> Load(string path) => Read<float>(path);

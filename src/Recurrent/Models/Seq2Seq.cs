@@ -170,7 +170,7 @@ public sealed class Seq2Seq<T> : Module<T> where T : unmanaged, IFloatingPointIe
     /// <inheritdoc/>
     public override ModelDescription Describe() => new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.Seq2SeqConfig));
 
-    /// <summary>Rebuilds a model saved by <see cref="Module{T}.Save"/> (see <see cref="Model.Load(string)"/>).</summary>
+    /// <summary>Rebuilds a model saved by <see cref="Serialization.ModuleFiles.Save{T}"/> (see <see cref="Model.Load(string)"/>).</summary>
     /// <param name="path">The model file.</param>
     /// <returns>The model with its saved weights.</returns>
     public static Seq2Seq<T> Load(string path) => Model.Load<T, Seq2Seq<T>>(path);

@@ -115,7 +115,7 @@ public sealed class SequenceClassifier<T> : Module<T> where T : unmanaged, IFloa
     /// <inheritdoc/>
     public override ModelDescription Describe() => new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.SequenceClassifierConfig));
 
-    /// <summary>Rebuilds a model saved by <see cref="Module{T}.Save"/> (see <see cref="Model.Load(string)"/>).</summary>
+    /// <summary>Rebuilds a model saved by <see cref="Serialization.ModuleFiles.Save{T}"/> (see <see cref="Model.Load(string)"/>).</summary>
     /// <param name="path">The model file.</param>
     /// <returns>The model with its saved weights.</returns>
     public static SequenceClassifier<T> Load(string path) => Model.Load<T, SequenceClassifier<T>>(path);

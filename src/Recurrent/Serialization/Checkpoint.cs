@@ -1,3 +1,4 @@
+using Recurrent.Data;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
@@ -66,7 +67,7 @@ public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
     public ModelDescription? Model { get; set; }
 
     /// <summary>A trainer's state beyond the optimizer (data positions, carried recurrent state), or null.</summary>
-    public Training.TrainingState? State { get; set; }
+    public Data.TrainingState? State { get; set; }
 
     /// <summary>Random generators' states by name (<see cref="Rng.State"/>): data order, dropout, …</summary>
     public Dictionary<string, ulong[]> RngStates { get; } = new(StringComparer.Ordinal);
@@ -139,7 +140,7 @@ public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         var parameters = new Dictionary<string, Tensor<T>>(StringComparer.Ordinal);
         var buffers = new Dictionary<string, Tensor<T>>(StringComparer.Ordinal);
-        Training.TrainingState? state = null;
+        Data.TrainingState? state = null;
         foreach (var entry in file.Entries)
         {
             if (entry.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)) buffers[entry.Name[OptimizerPrefix.Length..]] = file.Get<T>(entry.Name);

@@ -1,3 +1,4 @@
+using Recurrent.Data;
 using Recurrent.Autodiff;
 using Recurrent.Layers;
 

@@ -1,3 +1,4 @@
+using Recurrent.Data;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

@@ -142,13 +142,14 @@ internal sealed class TypeDependencies
         {
             short value = il.ReadByte();
             if (value == 0xFE) value = unchecked((short)(0xFE00 | il.ReadByte()));
-            switch (OperandTypes[value])
+            if (!OperandTypes.TryGetValue(value, out var operand)) throw new InvalidDataException($"{where}: unknown opcode 0x{value:x} at IL offset {il.Offset - 1}.");
+            switch (operand)
             {
                 case OperandType.InlineNone: break;
                 case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: il.Offset += 1; break;
                 case OperandType.InlineVar: il.Offset += 2; break;
                 case OperandType.InlineI8 or OperandType.InlineR: il.Offset += 8; break;
-                case OperandType.InlineSwitch: il.Offset += 4 * il.ReadInt32(); break;
+                case OperandType.InlineSwitch: int targets = il.ReadInt32(); il.Offset += 4 * targets; break; // read first: "Offset += …" would add to the offset before the count
                 case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineTok or OperandType.InlineType:
                     use(_names.Of(MetadataTokens.EntityHandle(il.ReadInt32())), where);
                     break;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Recurrent.Serialization;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Tensors;

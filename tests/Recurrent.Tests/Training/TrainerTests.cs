@@ -1,3 +1,4 @@
+using Recurrent.Data;
 using Recurrent.Cells;
 using Recurrent.Data.Text;
 using Recurrent.Layers;

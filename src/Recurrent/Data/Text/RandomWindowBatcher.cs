@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
 using Recurrent.Tensors;
-using Recurrent.Training;
+using Recurrent.Data;
 
 namespace Recurrent.Data.Text;
 

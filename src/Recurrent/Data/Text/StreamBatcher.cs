@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Recurrent.Autodiff;
 using Recurrent.Tensors;
-using Recurrent.Training;
+using Recurrent.Data;
 
 namespace Recurrent.Data.Text;
 

@@ -1,5 +1,5 @@
 using Recurrent.Autodiff;
-using Recurrent.Training;
+using Recurrent.Data;
 
 namespace Recurrent.Data.Text;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using Recurrent.Training;
+using Recurrent.Data;
 
 namespace Recurrent.Data.Text;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Recurrent.Training;
+namespace Recurrent.Data;
 
 /// <summary>
-/// Where a <see cref="Trainer{TBatch}"/> takes its batches: a finite data set read pass after pass (epochs), or an
+/// Where a <c>Trainer</c> takes its batches: a finite data set read pass after pass (epochs), or an
 /// endless stream of random windows.
 /// </summary>
 /// <remarks>

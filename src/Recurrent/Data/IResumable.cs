@@ -1,4 +1,4 @@
-namespace Recurrent.Training;
+namespace Recurrent.Data;
 
 /// <summary>
 /// Something whose state a training checkpoint must carry for a resumed run to continue exactly: a data source's

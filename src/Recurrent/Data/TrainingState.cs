@@ -1,7 +1,7 @@
 using System.Globalization;
 using Recurrent.Tensors;
 
-namespace Recurrent.Training;
+namespace Recurrent.Data;
 
 /// <summary>
 /// Named values and tensors that a <see cref="IResumable"/> keeps in a training checkpoint (stored as safetensors

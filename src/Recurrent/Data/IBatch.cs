@@ -1,4 +1,4 @@
-namespace Recurrent.Training;
+namespace Recurrent.Data;
 
 /// <summary>
 /// A batch of training or evaluation examples. A loss over a batch is its mean over <see cref="Count"/> examples, so a
