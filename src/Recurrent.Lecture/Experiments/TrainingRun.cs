@@ -1,15 +1,15 @@
-using System.Diagnostics;
 using System.Globalization;
 using Recurrent.Autodiff;
+using Recurrent.Data;
 using Recurrent.Layers;
-using Recurrent.Optimizers;
 using Recurrent.Training;
 
 namespace Recurrent.Lecture.Experiments;
 
 /// <summary>
-/// The training loop the experiments share: Adam, global-norm clipping, a warm-up and cosine learning-rate schedule,
-/// a step budget and a wall-clock budget, one reused tape (a warm step allocates little), and a loss curve.
+/// How the experiments train: the library's <see cref="Trainer{TBatch}"/> with Adam, global-norm clipping, a warm-up
+/// and cosine learning-rate schedule over the step budget, a wall-clock budget, and a loss curve. Each experiment's
+/// loss draws its own synthetic batch for step s, so the batches here are just step numbers.
 /// </summary>
 internal sealed class TrainingRun
 {
@@ -26,48 +26,42 @@ internal sealed class TrainingRun
     /// <summary>Trains <paramref name="model"/> on the losses <paramref name="loss"/> records (it draws its own batch for step s).</summary>
     public TrainingResult Fit(Module<float> model, Func<Tape<float>, int, Variable<float>> loss)
     {
-        var tape = new Tape<float>();
-        var adam = new Adam<float>(model.NamedParameters(), new AdamOptions { LearningRate = LearningRate });
-        var schedule = new WarmupCosineSchedule(LearningRate, Math.Min(WarmupSteps, Steps - 1), Steps, Math.Min(MinLearningRate, LearningRate));
-        var parameters = model.NamedParameters();
+        var options = new TrainerOptions
+        {
+            LearningRate = LearningRate,
+            CustomSchedule = new WarmupCosineSchedule(LearningRate, Math.Min(WarmupSteps, Steps - 1), Steps, Math.Min(MinLearningRate, LearningRate)),
+            ClipNorm = ClipNorm,
+            Steps = Steps,
+            Duration = Budget,
+        };
         int every = Math.Max(1, Steps / CurvePoints);
         var xs = new List<double>();
         var ys = new List<double>();
         double window = 0, last = double.NaN;
-        int inWindow = 0, step = 0;
-        var clock = Stopwatch.StartNew();
-        bool stopped = false;
-        for (; step < Steps; step++)
+        int inWindow = 0;
+        var trainer = new Trainer<StepBatch>(model, (tape, batch) =>
         {
-            if (clock.Elapsed > Budget)
-            {
-                stopped = true;
-                break;
-            }
-            tape.Reset();
-            adam.ZeroGrad();
-            adam.LearningRate = schedule.At(step);
-            var l = loss(tape, step);
-            tape.Backward(l);
-            if (ClipNorm > 0) GradientClipping.ClipByGlobalNorm(parameters, ClipNorm);
-            adam.Step();
+            var l = loss(tape, (int)batch.Step);
             window += l.Value[0];
             inWindow++;
-            if (inWindow == every || step == Steps - 1)
+            if (inWindow == every || batch.Step == Steps - 1)
             {
                 last = window / inWindow;
-                xs.Add(step + 1);
+                xs.Add(batch.Step + 1);
                 ys.Add(last);
                 (window, inWindow) = (0, 0);
-                if (xs.Count % 10 == 0) Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{Label}: step {step + 1}/{Steps}, loss {last:F4}, {clock.Elapsed.TotalSeconds:F0} s"));
+                if (xs.Count % 10 == 0) Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{Label}: step {batch.Step + 1}/{Steps}, loss {last:F4}"));
             }
-        }
+            return l;
+        }, options);
+        var result = trainer.Fit(new StepSource());
+        int steps = (int)result.Steps;
         if (inWindow > 0)
         {
             last = window / inWindow;
-            xs.Add(step);
+            xs.Add(steps);
             ys.Add(last);
         }
-        return new TrainingResult(step, clock.Elapsed.TotalSeconds, stopped, [.. xs], [.. ys], last);
+        return new TrainingResult(steps, result.WallSeconds, steps < Steps, [.. xs], [.. ys], last);
     }
 }
