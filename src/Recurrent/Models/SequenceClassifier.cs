@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Numerics;
 using Recurrent.Autodiff;
+using Recurrent.Data;
 using Recurrent.Layers;
 using Recurrent.Losses;
 using Recurrent.Tensors;
@@ -96,6 +97,17 @@ public sealed class SequenceClassifier<T> : Module<T> where T : unmanaged, IFloa
     /// <returns>The scalar loss in nats.</returns>
     public Variable<T> Loss(Tape<T> tape, Variable<T> x, ReadOnlySpan<int> labels, ReadOnlySpan<int> lengths = default)
         => tape.SoftmaxCrossEntropy(Forward(tape, x, lengths), labels);
+
+    /// <summary>The mean softmax cross-entropy of a batch (the loss a <c>Trainer</c> minimises; float models only).</summary>
+    /// <param name="tape">The tape.</param>
+    /// <param name="batch">Sequences, their classes and lengths.</param>
+    /// <returns>The scalar loss in nats.</returns>
+    public Variable<T> Loss(Tape<T> tape, SequenceBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Inputs is not Tensor<T> x) throw new NotSupportedException($"A SequenceBatch holds float sequences; this model computes in {typeof(T).Name}.");
+        return Loss(tape, new Variable<T>(x), batch.Labels, batch.Lengths);
+    }
 
     /// <summary>Inference: the most likely class of each sequence.</summary>
     /// <param name="x">Inputs <c>(B, T, I)</c>.</param>

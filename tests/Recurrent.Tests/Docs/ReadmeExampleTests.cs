@@ -1,46 +1,100 @@
-using Recurrent.Autodiff;
-using Recurrent.Cells;
-using Recurrent.Layers;
-using Recurrent.Losses;
-using Recurrent.Optimizers;
-using Recurrent.Tensors;
-using Recurrent.Training;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Recurrent.Tests.Oracles;
+using Recurrent.Tests.Training;
 
 namespace Recurrent.Tests.Docs;
 
-/// <summary>The C# example of README.md, kept compiling and working.</summary>
-public class ReadmeExampleTests
+/// <summary>
+/// The C# example of README.md, read from the file itself, compiled with Roslyn as a console program (with the SDK's
+/// implicit usings, as <c>dotnet new console</c> has them) and run: it must build, run, and print what README says.
+/// </summary>
+/// <remarks>Runs alone: it redirects the console and works in a temporary current directory, both process-wide.</remarks>
+[Collection(nameof(ProcessWideMeasurements))]
+public partial class ReadmeExampleTests(Xunit.Abstractions.ITestOutputHelper log)
 {
-    [Fact]
-    public void TheReadmeExampleLearnsToClassifySequences()
-    {
-        // --- README example start ---
-        var rng = new Rng(42);
-        var spec = new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 16, Layers = 2, Bidirectional = true };
-        var lstm = new RecurrentLayer<float>(inputSize: 3, spec, rng);
-        var head = new Linear<float>(lstm.OutputSize, 2, rng);          // the lecture's softmax classifier on top
-        var parameters = lstm.NamedParameters().Concat(head.NamedParameters().Select(p => ("head." + p.Name, p.Parameter))).ToList();
-        var optimizer = new Adam<float>(parameters, new AdamOptions { LearningRate = 1e-2 });
-        var tape = new Tape<float>();
+    private const string ImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
 
-        // N-1: 8 sequences of 5 steps with 3 features; label 1 when the first feature sums above 0.
-        var x = Tensor.Normal<float>(rng, 0, 1, 8, 5, 3);
-        int[] labels = Enumerable.Range(0, 8).Select(b => Enumerable.Range(0, 5).Sum(t => x[b, t, 0]) > 0 ? 1 : 0).ToArray();
-        float loss = float.NaN;
-        for (int step = 0; step < 100; step++)
+    [GeneratedRegex(@"## Using the library.*?```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ExampleBlock();
+
+    [GeneratedRegex(@"test accuracy (?<accuracy>[0-9.]+) ?%")]
+    private static partial Regex Accuracy();
+
+    [Fact]
+    public void TheReadmeExampleBuildsFitsSavesLoadsAndPredicts()
+    {
+        string readme = File.ReadAllText(Path.Combine(OracleFolder.RepositoryRoot, "README.md"));
+        var match = ExampleBlock().Match(readme);
+        Assert.True(match.Success, "README.md has no ```csharp block under '## Using the library'.");
+        string code = match.Groups["code"].Value;
+        Assert.True(code.Split('\n').Count(l => l.Trim().Length > 0) <= 25, "The README example should stay short (about 20 lines).");
+
+        var assembly = Compile(code);
+        string output = Run(assembly);
+        log.WriteLine(output);
+
+        var accuracy = Accuracy().Match(output);
+        Assert.True(accuracy.Success, $"The example printed no accuracy: {output}");
+        double percent = double.Parse(accuracy.Groups["accuracy"].Value, CultureInfo.InvariantCulture);
+        Assert.True(percent >= 90, $"The example's test accuracy is {percent} %: {output}");
+    }
+
+    private static byte[] Compile(string code)
+    {
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Concat([typeof(Recurrent.Tensors.Rng).Assembly.Location])
+            .Distinct()
+            .Select(path => MetadataReference.CreateFromFile(path));
+        var options = new CSharpParseOptions(LanguageVersion.Latest);
+        var compilation = CSharpCompilation.Create("ReadmeExample",
+            [CSharpSyntaxTree.ParseText(ImplicitUsings, options), CSharpSyntaxTree.ParseText(code, options)],
+            references, new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(emitted.Success, "The README example does not compile:\n" + string.Join("\n", errors));
+        return image.ToArray();
+    }
+
+    private static string Run(byte[] image)
+    {
+        var context = new AssemblyLoadContext("readme", isCollectible: true);
+        string folder = Directory.CreateTempSubdirectory("recurrent-readme-").FullName;
+        string previous = Environment.CurrentDirectory;
+        var console = Console.Out;
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+        try
         {
-            tape.Reset();
-            optimizer.ZeroGrad();
-            var states = lstm.Forward(tape, new Variable<float>(x));             // (8, 5, 32), fused LSTM kernels
-            var last = tape.SelectStep(states.Output, 4, batchFirst: true);     // the last step, (8, 32)
-            var logits = head.Forward(tape, last);
-            var l = tape.SoftmaxCrossEntropy(logits, labels);
-            tape.Backward(l);                                                  // backpropagation through time
-            GradientClipping.ClipByGlobalNorm(parameters, 5);
-            optimizer.Step();
-            loss = l.Value[0];
+            var assembly = context.LoadFromStream(new MemoryStream(image));
+            Environment.CurrentDirectory = folder;
+            Console.SetOut(output);
+            var entry = assembly.EntryPoint!;
+            entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+            Assert.True(File.Exists(Path.Combine(folder, "sum-sign.safetensors")), "The example saved no model file.");
         }
-        // --- README example end ---
-        Assert.True(loss < 0.05f, $"loss after 100 steps: {loss}");
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw new InvalidOperationException("The README example failed: " + e.InnerException.Message, e.InnerException);
+        }
+        finally
+        {
+            Console.SetOut(console);
+            Environment.CurrentDirectory = previous;
+            context.Unload();
+            Directory.Delete(folder, recursive: true);
+        }
+        return output.ToString();
     }
 }
