@@ -8,7 +8,7 @@ namespace Recurrent.Models;
 
 /// <summary>
 /// Reads model files: <see cref="Load(string)"/> rebuilds whatever model a file holds (the char-LM, the four task
-/// models) from its description, then loads its weights.
+/// models, a <see cref="Sequential{T}"/> stack) from its description, then loads its weights.
 /// </summary>
 /// <remarks>
 /// A model file is safetensors: every weight under its tree name (<c>rnn.weight_ih_l0</c>, <c>head.weight</c>, so
@@ -35,7 +35,7 @@ public static class Model
 
     /// <summary>The kinds of model files this version reads.</summary>
     public static IReadOnlyList<string> Kinds { get; } =
-        [CharLanguageModel<float>.Kind, SequenceClassifier<float>.Kind, SequenceTagger<float>.Kind, SequenceGenerator<float>.Kind, Seq2Seq<float>.Kind];
+        [CharLanguageModel<float>.Kind, SequenceClassifier<float>.Kind, SequenceTagger<float>.Kind, SequenceGenerator<float>.Kind, Seq2Seq<float>.Kind, Sequential<float>.Kind];
 
     internal static TModel Load<T, TModel>(string path) where T : unmanaged, IFloatingPointIeee754<T> where TModel : Module<T>
     {
@@ -71,6 +71,7 @@ public static class Model
             SequenceTagger<T>.Kind => SequenceTagger<T>.FromDescription(description, file),
             SequenceGenerator<T>.Kind => SequenceGenerator<T>.FromDescription(description, file),
             Seq2Seq<T>.Kind => Seq2Seq<T>.FromDescription(description, file),
+            Sequential<T>.Kind => Sequential<T>.FromDescription(description, file),
             _ => throw new InvalidDataException($"{file}: model kind '{description.Kind}' is not one this Recurrent reads ({string.Join(", ", Kinds)})."),
         };
 

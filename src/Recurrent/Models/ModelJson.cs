@@ -11,4 +11,5 @@ namespace Recurrent.Models;
 [JsonSerializable(typeof(SequenceGeneratorConfig))]
 [JsonSerializable(typeof(Seq2SeqConfig))]
 [JsonSerializable(typeof(CharModelConfig))]
+[JsonSerializable(typeof(SequentialConfig))]
 internal sealed partial class ModelJson : JsonSerializerContext;
