@@ -75,11 +75,7 @@ public sealed class SequenceClassifier<T> : Module<T> where T : unmanaged, IFloa
         var input = Frames is null ? x : Frames.Forward(tape, x);
         var output = Rnn.Forward(tape, input, null, lengths).Output;
         if (Config.Pooling == TimePooling.Mean) return tape.MeanOverSteps(output, lengths);
-        if (Rnn.Directions == 1) return tape.LastStep(output, lengths);
-        int half = Rnn.OutputSize / 2;
-        var forward = tape.LastStep(tape.Slice(output, 0, half), lengths);
-        var reverse = tape.SelectStep(tape.Slice(output, half, half), 0, batchFirst: true);
-        return tape.Concat(forward, reverse);
+        return LastStates.Of(tape, output, Rnn.Directions, lengths);
     }
 
     /// <summary>The head's scores (logits) for each sequence, <c>(B, V)</c>.</summary>

@@ -95,7 +95,7 @@ public sealed class Sequential<T> : Module<T> where T : unmanaged, IFloatingPoin
         }
         var pooled = Config.Pooling switch
         {
-            SequencePooling.LastStep => _recurrent[^1].Directions == 1 ? tape.LastStep(h, lengths) : LastOfBothDirections(tape, h, lengths),
+            SequencePooling.LastStep => LastStates.Of(tape, h, _recurrent[^1].Directions, lengths),
             SequencePooling.Mean => tape.MeanOverSteps(h, lengths),
             _ => h,
         };
@@ -157,14 +157,5 @@ public sealed class Sequential<T> : Module<T> where T : unmanaged, IFloatingPoin
         var values = x.Value.Span;
         for (int i = 0; i < ids.Length; i++) ids[i] = int.CreateChecked(values[i]);
         return tape.Reshape3(Embedding.Forward(tape, ids), batch, steps);
-    }
-
-    private static Variable<T> LastOfBothDirections(Tape<T> tape, Variable<T> h, ReadOnlySpan<int> lengths)
-    {
-        // The forward direction ends at each sequence's last step; the reverse direction ends at step 0.
-        int half = h.Value.Dim(2) / 2;
-        var forward = tape.LastStep(tape.Slice(h, 0, half), lengths);
-        var reverse = tape.SelectStep(tape.Slice(h, half, half), 0, batchFirst: true);
-        return tape.Concat(forward, reverse);
     }
 }
