@@ -9,7 +9,7 @@ namespace Recurrent.Layers;
 /// A recurrent layer: a cell unrolled over the T steps of a sequence with shared weights, optionally stacked
 /// (L layers, with dropout between them) and bidirectional, over batches of variable-length sequences. This is
 /// PyTorch's <c>nn.RNN</c> / <c>nn.LSTM</c> / <c>nn.GRU</c> with <c>batch_first</c> and packed sequences, for any
-/// <see cref="CellKind"/>.
+/// <see cref="CellKind"/>, and for any <see cref="IRecurrentCell{T}"/> of your own (<see cref="CellKind.Custom"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -24,7 +24,8 @@ namespace Recurrent.Layers;
 /// </para>
 /// <para>
 /// Parameters are named as PyTorch names them: <c>weight_ih_l{k}</c>, <c>weight_hh_l{k}</c>, <c>bias_ih_l{k}</c>,
-/// <c>bias_hh_l{k}</c>, with suffix <c>_reverse</c> for the backward direction.
+/// <c>bias_hh_l{k}</c>, with suffix <c>_reverse</c> for the backward direction; a custom cell's weights get the same
+/// suffixes after their own names.
 /// </para>
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
@@ -32,15 +33,45 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
 {
     private readonly IRecurrentCell<T>[] _cells;
 
-    /// <summary>Creates the layer with freshly initialised cells.</summary>
+    /// <summary>Creates the layer with freshly initialised cells of the library.</summary>
     /// <param name="inputSize">Features per step of the input, I.</param>
     /// <param name="spec">The cell, H, stacking, direction, dropout, layout and cell options; see <see cref="RecurrentSpec"/>.</param>
     /// <param name="rng">The random source for initialisation (dropout draws from the tape's <see cref="Tape{T}.Random"/>).</param>
     public RecurrentLayer(int inputSize, RecurrentSpec spec, Rng rng)
+        : this(inputSize, LibrarySpec(spec), (i, r) => spec.CreateCell<T>(i, r), rng, custom: false)
     {
-        ArgumentNullException.ThrowIfNull(spec);
+    }
+
+    /// <summary>
+    /// Creates a layer of cells of your own: <paramref name="createCell"/> makes the cell of each layer and direction,
+    /// and the layer adds what it adds to any cell (unrolling with backpropagation through time, stacking, both
+    /// directions, dropout between layers, variable lengths, streaming <see cref="Step"/>, PyTorch-style names).
+    /// </summary>
+    /// <remarks>
+    /// A custom cell has no fused kernel, so the layer records each step's primitives (the reference unroll). Its
+    /// parameters are registered under the cell's own names plus <c>_l{k}</c> (and <c>_reverse</c>): a cell naming its
+    /// weights <c>weight_f</c>, <c>bias_f</c> gives <c>weight_f_l0</c>, <c>bias_f_l0_reverse</c>, …
+    /// </remarks>
+    /// <param name="inputSize">Features per step of the input, I.</param>
+    /// <param name="spec">
+    /// Stacking, direction, dropout and layout; its <see cref="RecurrentSpec.Cell"/> must be <see cref="CellKind.Custom"/>
+    /// (so the spec does not claim a library cell) and its <see cref="RecurrentSpec.HiddenSize"/> the cells' H.
+    /// </param>
+    /// <param name="createCell">
+    /// Makes a new cell with fresh weights from its input size (I for layer 0, the previous layer's D × output size
+    /// after) and the random source. Called L × D times, once per layer and direction, in that order.
+    /// </param>
+    /// <param name="rng">The random source for initialisation, handed to <paramref name="createCell"/>.</param>
+    public RecurrentLayer(int inputSize, RecurrentSpec spec, Func<int, Rng, IRecurrentCell<T>> createCell, Rng rng)
+        : this(inputSize, CustomSpec(spec), createCell, rng, custom: true)
+    {
+    }
+
+    private RecurrentLayer(int inputSize, RecurrentSpec spec, Func<int, Rng, IRecurrentCell<T>> createCell, Rng rng, bool custom)
+    {
+        ArgumentNullException.ThrowIfNull(createCell);
         ArgumentNullException.ThrowIfNull(rng);
-        spec.Validate();
+        if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), $"inputSize must be positive; got {inputSize}.");
         Spec = spec;
         InputSize = inputSize;
         Directions = spec.Bidirectional ? 2 : 1;
@@ -50,9 +81,10 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         {
             for (int d = 0; d < Directions; d++)
             {
-                var cell = spec.CreateCell<T>(layerInput, rng);
-                _cells[k * Directions + d] = cell;
+                var cell = createCell(layerInput, rng);
                 string suffix = $"_l{k}" + (d == 1 ? "_reverse" : "");
+                if (custom) CheckCustomCell(cell, layerInput, k, d, suffix);
+                _cells[k * Directions + d] = cell;
                 foreach (var p in cell.Parameters) RegisterParameter(p.Name + suffix, p);
             }
             layerInput = Directions * _cells[k * Directions].OutputSize;
@@ -60,10 +92,60 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         OutputSize = layerInput;
     }
 
+    private static RecurrentSpec LibrarySpec(RecurrentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        if (spec.Cell == CellKind.Custom)
+        {
+            throw new ArgumentException("spec.Cell is Custom, a cell of your own, which the library cannot make: use new RecurrentLayer<T>(inputSize, spec, createCell, rng).", nameof(spec));
+        }
+        return spec;
+    }
+
+    private static RecurrentSpec CustomSpec(RecurrentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        if (spec.Cell != CellKind.Custom)
+        {
+            throw new ArgumentException($"spec.Cell is {spec.Cell}; a layer of cells made by createCell needs Cell = CellKind.Custom (for a library cell, use new RecurrentLayer<T>(inputSize, spec, rng)).", nameof(spec));
+        }
+        return spec;
+    }
+
+    /// <summary>
+    /// What the layer relies on from a cell it did not make: it takes the input it is given, its H is the spec's, every
+    /// cell has the first one's state and output sizes (the state tensors are <c>(L·D, B, size)</c>, the two
+    /// directions' outputs are concatenated), it has its own named weights.
+    /// </summary>
+    private void CheckCustomCell(IRecurrentCell<T>? cell, int inputSize, int layer, int direction, string suffix)
+    {
+        string which = $"createCell's cell for layer {layer}" + (direction == 1 ? " (reverse)" : "");
+        if (cell is null) throw new InvalidOperationException($"{which} is null; expected a new cell.");
+        if (cell.State.Count == 0) throw new InvalidOperationException($"{which} has no state; a recurrent cell carries at least h.");
+        if (cell.InputSize != inputSize) throw new InvalidOperationException($"{which} has InputSize = {cell.InputSize}; expected the {inputSize} it was asked for.");
+        if (cell.HiddenSize != Spec.HiddenSize) throw new InvalidOperationException($"{which} has HiddenSize = {cell.HiddenSize}; the spec's HiddenSize is {Spec.HiddenSize}.");
+        if (cell.OutputSize < 1) throw new InvalidOperationException($"{which} has OutputSize = {cell.OutputSize}; expected a positive size.");
+        var first = Array.Find(_cells, c => c is not null);
+        if (first is not null)
+        {
+            if (Array.IndexOf(_cells, cell) >= 0) throw new InvalidOperationException($"{which} was returned before; each layer and direction needs a cell with its own weights.");
+            if (!cell.State.SequenceEqual(first.State) || cell.OutputSize != first.OutputSize)
+            {
+                throw new InvalidOperationException($"{which} has state ({string.Join(", ", cell.State)}) and OutputSize = {cell.OutputSize}; the first cell has ({string.Join(", ", first.State)}) and {first.OutputSize}, and every cell of a layer must match it.");
+            }
+        }
+        foreach (var p in cell.Parameters)
+        {
+            if (string.IsNullOrEmpty(p.Name)) throw new InvalidOperationException($"{which} has an unnamed parameter {Tensor<T>.ShapeText(p.Shape)}; name every weight (weight_ih, …) so the layer can name it (weight_ih{suffix}).");
+        }
+    }
+
     /// <summary>What the layer is: its cell, sizes, stacking, direction, dropout and layout.</summary>
     public RecurrentSpec Spec { get; }
 
-    /// <summary>The cell kind, <see cref="RecurrentSpec.Cell"/>.</summary>
+    /// <summary>The cell kind, <see cref="RecurrentSpec.Cell"/>: <see cref="CellKind.Custom"/> for a layer of cells of your own.</summary>
     public CellKind Kind => Spec.Cell;
 
     /// <summary>Features per input step, I.</summary>

@@ -24,7 +24,11 @@ namespace Recurrent.Layers;
 /// var layer = new RecurrentLayer&lt;float&gt;(inputSize: 8, spec, new Rng(42));
 /// </code>
 /// </example>
-/// <param name="Cell">The cell: Elman, Jordan, Elman–Jordan, LSTM, or a GRU. Default LSTM.</param>
+/// <param name="Cell">
+/// The cell: Elman, Jordan, Elman–Jordan, LSTM, or a GRU. Default LSTM. <see cref="CellKind.Custom"/> for a cell of
+/// your own, which the layer then makes with the <c>createCell</c> function given to its constructor
+/// (<see cref="RecurrentLayer{T}"/>); the cell options below are then the cell's own business and ignored.
+/// </param>
 /// <param name="HiddenSize">H, units of each cell's state. Default 64.</param>
 /// <param name="Layers">L, stacked layers; layer k &gt; 0 reads layer k − 1's output. Default 1.</param>
 /// <param name="Bidirectional">Whether each layer also reads the sequence backwards (D = 2), the two outputs concatenated forward first. Default false.</param>
@@ -84,6 +88,7 @@ public sealed record RecurrentSpec(
         CellKind.Lstm => new LstmCell<T>(inputSize, HiddenSize, rng, ForgetBias),
         CellKind.Gru => new GruCell<T>(inputSize, HiddenSize, rng),
         CellKind.CudnnGru => new CudnnGruCell<T>(inputSize, HiddenSize, rng),
+        CellKind.Custom => throw new ArgumentException("The spec's Cell is Custom, a cell of your own, which the library cannot make: pass a createCell function to new RecurrentLayer<T>(inputSize, spec, createCell, rng)."),
         _ => throw new ArgumentOutOfRangeException(nameof(Cell), $"unknown cell kind {Cell}."),
     };
 }

@@ -19,7 +19,7 @@ public sealed record CharModelConfig(int VocabularySize, int EmbeddingSize, Recu
         if (EmbeddingSize < 1) throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), $"the embedding size must be positive; got {EmbeddingSize}.");
         ArgumentNullException.ThrowIfNull(Rnn);
         Rnn.Validate("recurrent stack");
-        if (Rnn.Cell is CellKind.Jordan or CellKind.ElmanJordan) throw new ArgumentException("The character model uses a cell without an output layer (Elman, LSTM or a GRU).", nameof(Rnn));
+        if (Rnn.Cell is CellKind.Jordan or CellKind.ElmanJordan or CellKind.Custom) throw new ArgumentException("The character model uses a cell without an output layer (Elman, LSTM or a GRU).", nameof(Rnn));
         if (Rnn.CellOutputSize is not null) throw new ArgumentException($"The character model's decoder reads h, so Rnn.CellOutputSize must be null; got {Rnn.CellOutputSize}.", nameof(Rnn));
         if (Rnn.Bidirectional) throw new ArgumentException("The character model predicts the next character from the past alone, so Rnn.Bidirectional must be false.", nameof(Rnn));
         if (!Rnn.BatchFirst) throw new ArgumentException("The character model feeds batch-first sequences, so Rnn.BatchFirst must be true.", nameof(Rnn));
