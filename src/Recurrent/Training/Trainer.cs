@@ -126,7 +126,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         var reporting = Stopwatch.StartNew();
         double lastValidationTime = WallSeconds;
         long lastValidationStep = Step, lastCheckpointStep = Step;
-        bool emptyPass = true;
+        bool endedLastCall = false;
         int startedRecords = _history.Count;
         var reason = StopReason.Budget;
         while (true)
@@ -154,8 +154,9 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
             _clock.Stop();
             if (!got)
             {
-                if (emptyPass) throw new InvalidOperationException("The training source ended a pass without producing a batch; it holds no data.");
-                emptyPass = true;
+                // Two ends in a row: a whole pass without a batch. (One end first is fine: a resumed run may stand at a pass's end.)
+                if (endedLastCall) throw new InvalidOperationException("The training source ended a pass without producing a batch; it holds no data.");
+                endedLastCall = true;
                 Epoch++;
                 _stepsInPass = 0;
                 if (Options.ValidateEvery is null && Options.ValidateEverySteps is null && _lossCount > 0)
@@ -170,7 +171,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
                 }
                 continue;
             }
-            emptyPass = false;
+            endedLastCall = false;
             if (progress is not null && reporting.Elapsed >= Options.ProgressInterval)
             {
                 progress.Report(Progress(null, training));

@@ -85,6 +85,57 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ResumingExactlyAtTheEndOfAPassContinuesBitForBit()
+    {
+        var (straightModel, corpus) = Setup();
+        int perPass = new StreamBatcher(corpus, 4, 12).WindowsPerEpoch;
+        var options = new TrainerOptions { Steps = perPass + 10, ProgressInterval = TimeSpan.Zero };
+        new Trainer<TextBatch>(straightModel, straightModel.Loss, options).Fit(new StreamBatcher(corpus, 4, 12));
+
+        string dir = Directory.CreateTempSubdirectory("recurrent-pass-end").FullName;
+        try
+        {
+            var (firstModel, _) = Setup();
+            var first = new Trainer<TextBatch>(firstModel, firstModel.Loss, options with { CheckpointDirectory = dir });
+            using var cancel = new CancellationTokenSource();
+            first.Fit(new StreamBatcher(corpus, 4, 12), null, new Immediate<TrainingProgress>(p => { if (p.Step == perPass) cancel.Cancel(); }), cancel.Token);
+            Assert.Equal(perPass, first.Step);
+
+            var (resumedModel, _) = Setup();
+            var resumed = new Trainer<TextBatch>(resumedModel, resumedModel.Loss, options);
+            resumed.Resume(Path.Combine(dir, Trainer<TextBatch>.LastCheckpoint));
+            var result = resumed.Fit(new StreamBatcher(corpus, 4, 12));
+            Assert.Equal(1, result.Epochs);
+            foreach (var ((name, a), (_, b)) in straightModel.NamedParameters().Zip(resumedModel.NamedParameters()))
+            {
+                Assert.True(a.Value.ToArray().SequenceEqual(b.Value.ToArray()), $"{name} differs after resuming at the end of a pass");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ASourceWithoutDataIsNamed()
+    {
+        var (model, _) = Setup();
+        var trainer = new Trainer<TextBatch>(model, model.Loss, new TrainerOptions { Steps = 5 });
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(new EmptySource()));
+        Assert.Contains("holds no data", e.Message);
+    }
+
+    private sealed class EmptySource : IBatchSource<TextBatch>
+    {
+        public bool TryNext([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TextBatch batch)
+        {
+            batch = null;
+            return false;
+        }
+    }
+
+    [Fact]
     public void WritesBestAndLastModelFilesAndStopsEarly()
     {
         var (model, corpus) = Setup();
