@@ -41,6 +41,10 @@ public partial class ReadmeExampleTests(Xunit.Abstractions.ITestOutputHelper log
         string code = match.Groups["code"].Value;
         Assert.True(code.Split('\n').Count(l => l.Trim().Length > 0) <= 25, "The README example should stay short (about 20 lines).");
 
+        // The NuGet package's README shows the same example.
+        string package = File.ReadAllText(Path.Combine(OracleFolder.RepositoryRoot, "src", "Recurrent", "README.md"));
+        Assert.Contains("```csharp\n" + code + "```", package.ReplaceLineEndings("\n"));
+
         var assembly = Compile(code);
         string output = Run(assembly);
         log.WriteLine(output);
