@@ -259,9 +259,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         if (Options.CustomSchedule is { } custom) return custom.At(step);
         double peak = Options.LearningRate;
         if (Options.Schedule == ScheduleKind.Constant) return peak;
-        if (step < Options.WarmupSteps) return peak * (step + 1) / Options.WarmupSteps;
-        double floor = Options.MinLearningRate ?? peak / 10;
-        return floor + (peak - floor) * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(fraction, 0, 1)));
+        return WarmupCosineSchedule.Rate(peak, Options.MinLearningRate ?? peak / 10, step, Options.WarmupSteps, fraction);
     }
 
     /// <summary>

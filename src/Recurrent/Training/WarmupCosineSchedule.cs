@@ -49,9 +49,16 @@ public sealed class WarmupCosineSchedule : ILearningRateSchedule
     public double At(long step)
     {
         ScheduleCheck.Step(step);
-        if (step < WarmupSteps) return MaxLearningRate * (step + 1) / WarmupSteps;
-        if (step >= TotalSteps) return MinLearningRate;
-        double progress = (double)(step - WarmupSteps) / (TotalSteps - WarmupSteps);
-        return MinLearningRate + 0.5 * (MaxLearningRate - MinLearningRate) * (1 + Math.Cos(Math.PI * progress));
+        return Rate(MaxLearningRate, MinLearningRate, step, WarmupSteps, (double)(step - WarmupSteps) / (TotalSteps - WarmupSteps));
+    }
+
+    /// <summary>
+    /// η at <paramref name="step"/>: the warm-up below W, then the cosine at <paramref name="progress"/> ∈ [0, 1] of the
+    /// decay (clamped). The trainer passes the share of its budget spent, so a time budget anneals too.
+    /// </summary>
+    internal static double Rate(double max, double min, long step, long warmupSteps, double progress)
+    {
+        if (step < warmupSteps) return max * (step + 1) / warmupSteps;
+        return min + 0.5 * (max - min) * (1 + Math.Cos(Math.PI * Math.Clamp(progress, 0, 1)));
     }
 }
