@@ -26,6 +26,9 @@ internal sealed record CharLmRun
     public long? Steps { get; init; }
     public double EvalEverySeconds { get; init; } = 30;
     public int Patience { get; init; }
+    public long? EvalEverySteps { get; init; }
+    public long? CheckpointEverySteps { get; init; }
+    public int SkipNonFinite { get; init; }
 
     public TrainerOptions ToTrainerOptions(string output, string metricsPath) => new()
     {
@@ -38,10 +41,14 @@ internal sealed record CharLmRun
         Seed = Seed,
         Duration = Minutes is { } m ? TimeSpan.FromMinutes(m) : null,
         Steps = Steps,
-        ValidateEvery = TimeSpan.FromSeconds(EvalEverySeconds),
+        ValidateEvery = EvalEverySteps is null ? TimeSpan.FromSeconds(EvalEverySeconds) : null,
+        ValidateEverySteps = EvalEverySteps,
+        CheckpointEverySteps = CheckpointEverySteps,
+        SkipNonFinite = SkipNonFinite,
+        LockCheckpointDirectory = false, // the command holds the lock from its start
+        MetricsFile = metricsPath,
         Patience = Patience,
         CheckpointDirectory = output,
-        MetricsFile = metricsPath,
     };
 
     public void Write(string directory)

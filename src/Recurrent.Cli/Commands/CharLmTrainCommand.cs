@@ -51,12 +51,15 @@ internal static class CharLmTrainCommand
         var outDir = new Option<string>("--out") { Description = "Directory for checkpoints, metrics and plots.", DefaultValueFactory = _ => DefaultOut };
         var metrics = new Option<string?>("--metrics") { Description = "JSON-lines file with one object per validation (default OUT/metrics.jsonl)." };
         var sampleLength = new Option<int>("--sample-length") { Description = "Characters sampled at each validation (0: none).", DefaultValueFactory = _ => 300 };
+        var evalSteps = new Option<long?>("--eval-steps") { Description = "Validate every N optimiser steps instead of every --eval-every seconds (reproducible loss curves)." };
+        var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Also write last.safetensors every N steps (default: at each validation and at the end)." };
+        var skipNonFinite = new Option<int>("--skip-nonfinite") { Description = "Skip up to N steps whose loss or gradient is NaN or infinite, instead of stopping at the first.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, with its saved options (a new --minutes/--steps replaces the budget)." };
         var threads = CommonOptions.Threads();
         var command = new Command("train", "Train a character-level language model (Karpathy 2015) and keep its best checkpoint.")
         {
             corpus, cell, hidden, layers, embed, dropout, batch, window, lr, weightDecay, clip, schedule, warmup, sampling, seed,
-            minutes, steps, evalEvery, patience, valFraction, outDir, metrics, sampleLength, resume, threads,
+            minutes, steps, evalEvery, evalSteps, checkpointEvery, skipNonFinite, patience, valFraction, outDir, metrics, sampleLength, resume, threads,
         };
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
@@ -71,6 +74,10 @@ internal static class CharLmTrainCommand
             int length = parse.GetValue(sampleLength);
             if (length < 0) throw new UsageException($"--sample-length must be non-negative; got {length}.");
 
+            // The lock on --out is taken before the run reads or writes anything there (and after the checks that need
+            // no directory), so that two runs on one --out cannot interleave.
+            RunDirectoryLock? runLock = null;
+            using var releaseLock = new LockRelease(() => runLock?.Dispose());
             CharLmRun run;
             CharCorpus text;
             CharLanguageModel<float> model;
@@ -78,8 +85,10 @@ internal static class CharLmTrainCommand
             if (resuming)
             {
                 if (!File.Exists(lastPath)) throw new UsageException($"--resume: {lastPath} does not exist; there is no run in {output} to continue.");
+                runLock = RunDirectoryLock.Acquire(output);
                 run = CharLmRun.Read(output);
                 if (budgetMinutes is not null || budgetSteps is not null) run = run with { Minutes = budgetMinutes, Steps = budgetSteps };
+                if (parse.GetValue(skipNonFinite) is > 0 and var skip) run = run with { SkipNonFinite = skip };
                 model = Model.Load<CharLanguageModel<float>>(lastPath);
                 text = LoadCorpus(parse.GetValue(corpus) ?? run.Corpus, run.ValidationFraction, model.Vocabulary);
             }
@@ -107,13 +116,17 @@ internal static class CharLmTrainCommand
                     Steps = budgetSteps,
                     EvalEverySeconds = PositiveReal(parse.GetValue(evalEvery), "--eval-every"),
                     Patience = (int)NonNegative(parse.GetValue(patience), "--patience"),
+                    EvalEverySteps = parse.GetValue(evalSteps) is { } es ? CommonOptions.Positive(checked((int)Math.Min(es, int.MaxValue)), "--eval-steps") : null,
+                    CheckpointEverySteps = parse.GetValue(checkpointEvery) is { } ce ? CommonOptions.Positive(checked((int)Math.Min(ce, int.MaxValue)), "--checkpoint-every") : null,
+                    SkipNonFinite = (int)NonNegative(parse.GetValue(skipNonFinite), "--skip-nonfinite"),
                 };
                 double p = parse.GetValue(dropout);
                 if (p is < 0 or >= 1) throw new UsageException($"--dropout must be in [0, 1); got {p}.");
                 text = LoadCorpus(run.Corpus, fraction, null);
                 var config = CharModelFromOptions(text.Vocabulary.Count, parse.GetValue(embed), parse.GetValue(hidden), parse.GetValue(layers), ParseCell(parse.GetValue(cell)!), p);
                 model = new CharLanguageModel<float>(config, new Rng(run.Seed), text.Vocabulary);
-                Directory.CreateDirectory(output);
+                runLock = RunDirectoryLock.Acquire(output);
+                if (File.Exists(lastPath)) throw new UsageException($"{output} already holds a run ({Trainer<TextBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
                 run.Write(output);
                 AnsiConsole.MarkupLine($"Training on [bold]{Markup.Escape(text.ToString())}[/]");
                 AnsiConsole.MarkupLine($"Model: {Markup.Escape(Describe(model))} ({model.ParameterCount:N0} parameters)");
@@ -207,9 +220,16 @@ internal static class CharLmTrainCommand
         foreach (string line in File.ReadLines(metricsPath))
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var o = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
-            records.Add(new TrainingRecord((double)o["wall_s"]!, (long)o["step"]!, (int)o["epoch"]!, (long)o["examples"]!,
-                (double?)o["train_loss"] ?? double.NaN, (double?)o["val_loss"], (double?)o["lr"] ?? double.NaN));
+            try
+            {
+                var o = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+                records.Add(new TrainingRecord((double)o["wall_s"]!, (long)o["step"]!, (int)o["epoch"]!, (long)o["examples"]!,
+                    (double?)o["train_loss"] ?? double.NaN, (double?)o["val_loss"], (double?)o["lr"] ?? double.NaN));
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException or FormatException)
+            {
+                // A line cut short by a killed run: the plots skip it.
+            }
         }
         return records;
     }
@@ -244,4 +264,10 @@ internal static class CharLmTrainCommand
 
     private static double NonNegative(double value, string option) =>
         value >= 0 ? value : throw new UsageException($"{option} must be non-negative; got {value}.");
+
+    /// <summary>Runs an action when disposed: releases a lock taken part-way through a command, on every path out.</summary>
+    private sealed class LockRelease(Action release) : IDisposable
+    {
+        public void Dispose() => release();
+    }
 }

@@ -27,15 +27,20 @@ internal static class AtomicFile
             }
             File.Move(temporary, target, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             try
             {
                 File.Delete(temporary);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
             {
                 // The original error matters more than a leftover temporary file.
+            }
+            // A full disk or a failing device: say which file, and that the previous one is untouched.
+            if (e is IOException io and not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                throw new IOException($"{Path.GetFileName(target)}: writing failed ({io.Message.TrimEnd('.')}); the previous {Path.GetFileName(target)}, if any, is unchanged.", io);
             }
             throw;
         }

@@ -93,6 +93,9 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
     /// <summary>Training wall time so far, validation excluded.</summary>
     public double WallSeconds => _wallOffset + _clock.Elapsed.TotalSeconds;
 
+    /// <summary>Steps skipped so far because their loss or a gradient was not finite (<see cref="TrainerOptions.SkipNonFinite"/>).</summary>
+    public int SkippedSteps { get; private set; }
+
     /// <summary>The best validation loss so far, or null before the first validation.</summary>
     public double? BestValidationLoss { get; private set; }
 
@@ -122,6 +125,8 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
             _pendingSourceState = null;
         }
         if (Options.CheckpointDirectory is { } directory) Directory.CreateDirectory(directory);
+        using var directoryLock = Options is { CheckpointDirectory: { } locked, LockCheckpointDirectory: true } ? RunDirectoryLock.Acquire(locked) : null;
+        if (Options.CheckpointDirectory is { } run) RemoveUnfinishedWrites(run);
         Model.Train();
         var reporting = Stopwatch.StartNew();
         double lastValidationTime = WallSeconds;
@@ -226,6 +231,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         Examples = state.GetInt64("examples");
         _stepsInPass = state.GetInt64("steps_in_pass");
         _sinceBest = (int)state.GetInt64("since_best");
+        SkippedSteps = (int)state.GetInt64("skipped");
         _wallOffset = ReadDouble(state, "wall_s");
         BestValidationLoss = state.Values.TryGetValue("best_val_loss", out string? best) ? ReadDouble(state, "best_val_loss") : null;
         _clock.Reset();
@@ -243,6 +249,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         state.Set("examples", Examples);
         state.Set("steps_in_pass", _stepsInPass);
         state.Set("since_best", _sinceBest);
+        state.Set("skipped", SkippedSteps);
         state.Values["wall_s"] = WallSeconds.ToString("R", CultureInfo.InvariantCulture);
         if (BestValidationLoss is { } best) state.Values["best_val_loss"] = best.ToString("R", CultureInfo.InvariantCulture);
         if (training is IResumable resumable) resumable.SaveState(state);
@@ -277,16 +284,32 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         Model.ZeroGrad();
         var loss = _loss(_tape, batch);
         float value = loss.Value[0];
-        if (!float.IsFinite(value))
+        string? bad = null;
+        if (float.IsFinite(value))
         {
-            throw new InvalidOperationException($"Training diverged at step {Step}: the loss is {value}. Lower the learning rate or clip the gradients (ClipNorm).");
+            _tape.Backward(loss);
+            bad = FirstNonFiniteGradient();
         }
-        _tape.Backward(loss);
-        if (Options.ClipNorm > 0) GradientClipping.ClipByGlobalNorm(_parameters, Options.ClipNorm);
-        Optimizer.LearningRate = LearningRateAt(Step, _fraction);
-        Optimizer.Step();
-        _lossSum += (double)value * batch.Count;
-        _lossCount += batch.Count;
+        if (!float.IsFinite(value) || bad is not null)
+        {
+            // Nothing is updated: the weights, the optimizer and every checkpoint stay as the last good step left them.
+            string what = bad is null ? $"the loss is {value}" : $"the gradient of {bad} is not finite";
+            if (SkippedSteps >= Options.SkipNonFinite)
+            {
+                throw new TrainingDivergedException(Step, bad,
+                    $"Training diverged at step {Step}: {what}. The last good checkpoint is kept; lower the learning rate, clip the gradients (ClipNorm), or allow skipped steps (SkipNonFinite).");
+            }
+            SkippedSteps++;
+            Model.ZeroGrad();
+        }
+        else
+        {
+            if (Options.ClipNorm > 0) GradientClipping.ClipByGlobalNorm(_parameters, Options.ClipNorm);
+            Optimizer.LearningRate = LearningRateAt(Step, _fraction);
+            Optimizer.Step();
+            _lossSum += (double)value * batch.Count;
+            _lossCount += batch.Count;
+        }
         Examples += batch.Count;
         Step++;
         _stepsInPass++;
@@ -294,6 +317,17 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
     }
 
     private double _fraction;
+
+    /// <summary>The first parameter, in the model's order, whose gradient holds a NaN or an infinity; null if none does.</summary>
+    private string? FirstNonFiniteGradient()
+    {
+        foreach (var (name, parameter) in _parameters)
+        {
+            // MaxMagnitude is NaN if any element is, +∞ if any is infinite: one vectorised pass decides.
+            if (parameter.Grad is { } grad && !float.IsFinite(TensorPrimitives.MaxMagnitude(grad.Span))) return name;
+        }
+        return null;
+    }
 
     private bool BudgetSpent(IBatchSource<TBatch> training)
     {
@@ -326,10 +360,16 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
     {
         double trainLoss = _lossCount > 0 ? _lossSum / _lossCount : double.NaN;
         double? validationLoss = validation is null ? null : Evaluate(validation);
+        if (validationLoss is { } checkedLoss && !double.IsFinite(checkedLoss))
+        {
+            // A model that scores NaN is never written, so neither last nor best can hold it.
+            throw new TrainingDivergedException(Step, null,
+                $"Training diverged at step {Step}: the validation loss is {checkedLoss}. The last good checkpoint is kept; lower the learning rate or clip the gradients (ClipNorm).");
+        }
         var record = new TrainingRecord(Math.Round(WallSeconds, 3), Step, Epoch, Examples, trainLoss, validationLoss, Optimizer.LearningRate);
         _history.Add(record);
         (_lossSum, _lossCount) = (0, 0);
-        bool improved = validationLoss is { } v && !(v >= BestValidationLoss);
+        bool improved = validationLoss is { } v && (BestValidationLoss is not { } best || v < best);
         if (improved)
         {
             BestValidationLoss = validationLoss;
@@ -339,18 +379,48 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         {
             _sinceBest++;
         }
+        // The record goes out before the checkpoint: a run killed between the two redoes this validation when resumed
+        // and writes the same record again, rather than leaving a checkpoint whose record is missing.
+        if (Options.MetricsFile is { } metrics)
+        {
+            AppendLine(metrics, record.ToJson());
+        }
         if (Options.CheckpointDirectory is { } directory)
         {
             SaveCheckpoint(Path.Combine(directory, LastCheckpoint), training);
             if (improved) SaveCheckpoint(Path.Combine(directory, BestCheckpoint), training);
         }
-        if (Options.MetricsFile is { } metrics)
-        {
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(metrics));
-            if (folder is not null) Directory.CreateDirectory(folder);
-            File.AppendAllText(metrics, record.ToJson() + "\n", new UTF8Encoding(false));
-        }
         progress?.Report(Progress(record, training));
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of checkpoint writes that a killed run left unfinished (<c>.last.safetensors.*.tmp</c>);
+    /// the run directory is this run's alone now, so no write of another run can be under way.
+    /// </summary>
+    private static void RemoveUnfinishedWrites(string directory)
+    {
+        if (!Directory.Exists(directory)) return;
+        foreach (string name in new[] { LastCheckpoint, BestCheckpoint })
+        {
+            foreach (string stale in Directory.EnumerateFiles(directory, $".{name}.*.tmp")) File.Delete(stale);
+        }
+    }
+
+    /// <summary>Appends a line, first ending a line that a killed run left unfinished, so that every record stays whole.</summary>
+    private static void AppendLine(string path, string line)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        bool torn = false;
+        if (file.Length > 0)
+        {
+            file.Seek(-1, SeekOrigin.End);
+            torn = file.ReadByte() != '\n';
+        }
+        file.Seek(0, SeekOrigin.End);
+        byte[] bytes = new UTF8Encoding(false).GetBytes((torn ? "\n" : "") + line + "\n");
+        file.Write(bytes);
     }
 
     private TrainingProgress Progress(TrainingRecord? validation, IBatchSource<TBatch> training) =>

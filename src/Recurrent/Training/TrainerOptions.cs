@@ -77,6 +77,20 @@ public sealed record TrainerOptions
     /// <summary>The seed of the dropout masks: step n draws from (seed, n), so a resumed run draws the same masks. Default 1337.</summary>
     public ulong Seed { get; init; } = 1337;
 
+    /// <summary>
+    /// Steps with a non-finite loss or gradient to skip (no update; the data moves on) before the run stops with a
+    /// <see cref="TrainingDivergedException"/>. Default 0: the first one stops it. Mixed-precision trainers skip such
+    /// steps the same way.
+    /// </summary>
+    public int SkipNonFinite { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="Trainer{TBatch}.Fit"/> holds a lock file (<c>.lock</c>) in <see cref="CheckpointDirectory"/>,
+    /// so that a second run pointed at the same directory fails at once instead of overwriting its checkpoints.
+    /// Default true; an application that takes the <see cref="RunDirectoryLock"/> itself, earlier, sets false.
+    /// </summary>
+    public bool LockCheckpointDirectory { get; init; } = true;
+
     /// <summary>Threads for the kernels during the run; null for the process default.</summary>
     public int? MaxThreads { get; init; }
 
@@ -99,6 +113,7 @@ public sealed record TrainerOptions
         if (ValidateEverySteps is < 1) throw Bad(nameof(ValidateEverySteps), ValidateEverySteps, "at least 1");
         if (Patience < 0) throw Bad(nameof(Patience), Patience, "0 (never stop early) or more");
         if (CheckpointEverySteps is < 1) throw Bad(nameof(CheckpointEverySteps), CheckpointEverySteps, "at least 1");
+        if (SkipNonFinite < 0) throw Bad(nameof(SkipNonFinite), SkipNonFinite, "0 (stop at the first) or more");
         if (MaxThreads is < 1) throw Bad(nameof(MaxThreads), MaxThreads, "at least 1");
         if (ProgressInterval < TimeSpan.Zero) throw Bad(nameof(ProgressInterval), ProgressInterval, "0 or more");
     }
