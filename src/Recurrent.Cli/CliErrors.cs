@@ -25,6 +25,26 @@ internal static class CliErrors
         }
     }
 
+    /// <summary>
+    /// Reports what the parser could not accept (an unknown option or command, a value of the wrong type, a missing
+    /// required option) as one line, with where to find the usage, and returns 2. Checked before any action runs, so
+    /// <c>--version --bogus</c> or <c>--help --bogus</c> is refused too.
+    /// </summary>
+    public static int ParseFailed(ParseResult parse)
+    {
+        // --version clears the errors of tokens it ignores; they are reported all the same.
+        var messages = parse.Errors.Select(e => OneLine(e.Message))
+            .Concat(parse.UnmatchedTokens.Select(t => $"Unrecognized command or argument '{t}'."));
+        string problems = string.Join(" ", messages.Distinct());
+        var path = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            path.Insert(0, result.Command is RootCommand ? "recurrent" : result.Command.Name);
+        }
+        Console.Error.WriteLine($"recurrent: error: {problems} See '{string.Join(' ', path)} --help'.");
+        return 2;
+    }
+
     // ArgumentException appends " (Parameter 'name')"; the message already names what is wrong.
     private static string OneLine(string message) =>
         System.Text.RegularExpressions.Regex.Replace(message.ReplaceLineEndings(" ").Trim(), @"\s*\(Parameter '[^']*'\)$", "");

@@ -24,4 +24,5 @@ var root = new RootCommand("recurrent: recurrent neural networks (Elman, Jordan,
     ExperimentCommand.Create(),
 };
 
-return root.Parse(args).Invoke();
+var parse = root.Parse(args);
+return parse.Errors.Count > 0 || parse.UnmatchedTokens.Count > 0 ? CliErrors.ParseFailed(parse) : parse.Invoke();

@@ -36,11 +36,14 @@ internal static class BenchCharLmCommand
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             int t = CommonOptions.ApplyThreads(parse.GetValue(threads));
-            int b = CommonOptions.Positive(parse.GetValue(batch), "--batch"), s = CommonOptions.Positive(parse.GetValue(steps), "--steps");
-            int h = CommonOptions.Positive(parse.GetValue(hidden), "--hidden"), l = CommonOptions.Positive(parse.GetValue(layers), "--layers");
-            int e = CommonOptions.Positive(parse.GetValue(embed), "--embed");
+            int b = Limits.Size(parse.GetValue(batch), Limits.Batch, "--batch"), s = Limits.Size(parse.GetValue(steps), Limits.Window, "--steps");
+            int h = Limits.Size(parse.GetValue(hidden), Limits.Hidden, "--hidden"), l = Limits.Size(parse.GetValue(layers), Limits.Layers, "--layers");
+            int e = Limits.Size(parse.GetValue(embed), Limits.Embedding, "--embed");
+            Limits.Positive(parse.GetValue(lr), Limits.LearningRate, "--lr");
+            Limits.NonNegative(parse.GetValue(clip), double.MaxValue, "--clip");
             string? path = parse.GetValue(corpus);
-            var text = path is null ? BuiltInCorpus.Load() : CharCorpus.Load(path);
+            var text = path is null ? BuiltInCorpus.Load() : CommonOptions.ReadInput("--corpus", path, () => CharCorpus.Load(path));
+            CharLmTrainCommand.CheckMemory(text.Vocabulary.Count, e, h, l, Recurrent.Cells.CellKind.Lstm, b, s);
             var model = new CharLanguageModel<float>(new CharModelConfig(text.Vocabulary.Count, e, new RecurrentSpec { HiddenSize = h, Layers = l }), new Rng(parse.GetValue(seed)));
             var trainer = new Trainer<TextBatch>(model, model.Loss, new TrainerOptions
             {

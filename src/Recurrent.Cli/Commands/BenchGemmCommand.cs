@@ -33,9 +33,14 @@ internal static class BenchGemmCommand
             int? mv = parse.GetValue(m), nv = parse.GetValue(n), kv = parse.GetValue(k);
             if (mv is not null || nv is not null || kv is not null)
             {
-                if (mv is null || nv is null || kv is null) throw new UsageException("--m, --n and --k go together.");
-                cases.Add((CommonOptions.Positive(mv.Value, "--m"), CommonOptions.Positive(nv.Value, "--n"),
-                    CommonOptions.Positive(kv.Value, "--k"), parse.GetValue(transA), parse.GetValue(transB)));
+                if (mv is null || nv is null || kv is null) throw new UsageException("--m, --n and --k go together; give all three or none.");
+                int mm = Limits.Size(mv.Value, Limits.GemmSize, "--m"), nn = Limits.Size(nv.Value, Limits.GemmSize, "--n"), kk = Limits.Size(kv.Value, Limits.GemmSize, "--k");
+                foreach (var (rows, columns, name) in new[] { (mm, kk, "A (--m × --k)"), (kk, nn, "B (--k × --n)"), (mm, nn, "C (--m × --n)") })
+                {
+                    if ((long)rows * columns > Array.MaxLength) throw new UsageException($"{name} would have {(long)rows * columns:N0} elements, more than an array holds ({Array.MaxLength:N0}).");
+                }
+                Limits.Memory(4.0 * ((double)mm * kk + (double)kk * nn + (double)mm * nn), $"A GEMM of --m {mm} --n {nn} --k {kk}");
+                cases.Add((mm, nn, kk, parse.GetValue(transA), parse.GetValue(transB)));
             }
             else
             {

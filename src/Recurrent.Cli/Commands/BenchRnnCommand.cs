@@ -38,10 +38,14 @@ internal static class BenchRnnCommand
         {
             int t = CommonOptions.ApplyThreads(parse.GetValue(threads));
             string cellName = parse.GetValue(cell)!;
-            int b = CommonOptions.Positive(parse.GetValue(batch), "--batch"), s = CommonOptions.Positive(parse.GetValue(steps), "--steps");
-            int i = CommonOptions.Positive(parse.GetValue(input), "--input"), h = CommonOptions.Positive(parse.GetValue(hidden), "--hidden");
-            int l = CommonOptions.Positive(parse.GetValue(layers), "--layers");
+            int b = Limits.Size(parse.GetValue(batch), Limits.Batch, "--batch"), s = Limits.Size(parse.GetValue(steps), Limits.Window, "--steps");
+            int i = Limits.Size(parse.GetValue(input), Limits.Input, "--input"), h = Limits.Size(parse.GetValue(hidden), Limits.Hidden, "--hidden");
+            int l = Limits.Size(parse.GetValue(layers), Limits.Layers, "--layers");
             bool train = parse.GetValue(mode) == "train";
+            var kind = cellName switch { "lstm" => CellKind.Lstm, "gru" => CellKind.Gru, "gru-cudnn" => CellKind.CudnnGru, _ => CellKind.Elman };
+            double parameters = Limits.RecurrentParameters(kind, i, h, l);
+            Limits.Memory(Limits.TrainingBytes(parameters, kind, b, s, i, h, l, 0) + 4.0 * b * s * h,
+                $"A {cellName} layer of --input {i}, --hidden {h}, --layers {l} on --batch {b} × --steps {s}");
             var bench = new RnnBenchmark(cellName, b, s, i, h, l, train, !parse.GetValue(reference));
             double ms = Timing.MedianMs(bench.Call, warmup: 3, minRunSeconds: 0.4);
             long allocated = bench.AllocatedBytesPerCall();

@@ -21,11 +21,15 @@ internal static class CharLmEvalCommand
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
-            int t = CommonOptions.Positive(parse.GetValue(window), "--window"), b = CommonOptions.Positive(parse.GetValue(batch), "--batch");
+            int t = Limits.Size(parse.GetValue(window), Limits.Window, "--window"), b = Limits.Size(parse.GetValue(batch), Limits.Batch, "--batch");
             var (model, vocabulary) = CharLmFiles.Load(parse.GetValue(checkpoint)!);
+            var c = model.Config;
+            double parameters = model.ParameterCount;
+            Limits.Memory(Limits.TrainingBytes(parameters, c.Rnn.Cell, b, t, c.EmbeddingSize, c.Rnn.HiddenSize, c.Rnn.Layers, c.VocabularySize) - 12 * parameters,
+                $"Scoring --batch {b} × --window {t} with this model (H = {c.Rnn.HiddenSize}, {c.Rnn.Layers} layers)");
             string path = parse.GetValue(file)!;
             // The whole file is the "validation" text: every character but the first is a target.
-            var text = CharCorpus.Load(path, 0.1, vocabulary);
+            var text = CommonOptions.ReadInput("--file", path, () => CharCorpus.Load(path, 0.1, vocabulary));
             if (text.Length < 2) throw new InvalidDataException($"{path} needs at least 2 characters to score one prediction.");
             var batcher = new ValidationWindowBatcher(text.Ids, 1, b, t);
             double nats = Evaluation.MeanLoss<TextBatch>(model, model.Loss, batcher);

@@ -58,13 +58,32 @@ internal sealed record CharLmRun
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>Checks settings read back from a file (edited or damaged by hand) as <c>charlm train</c> checks its options.</summary>
+    private void Validate(string path)
+    {
+        string At(string key) => $"{path}: {key}";
+        Limits.Size(Batch, Limits.Batch, At(nameof(Batch)));
+        Limits.Size(Window, Limits.Window, At(nameof(Window)));
+        Limits.Positive(LearningRate, Limits.LearningRate, At(nameof(LearningRate)));
+        Limits.NonNegative(WeightDecay, 1 / LearningRate, At(nameof(WeightDecay)));
+        Limits.NonNegative(Clip, double.MaxValue, At(nameof(Clip)));
+        Limits.NonNegative(WarmupSteps, int.MaxValue, At(nameof(WarmupSteps)));
+        Limits.Positive(EvalEverySeconds, Limits.Seconds, At(nameof(EvalEverySeconds)));
+        Limits.NonNegative(Patience, int.MaxValue, At(nameof(Patience)));
+        if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new InvalidDataException($"{At(nameof(ValidationFraction))} must be in (0, 1); got {ValidationFraction}.");
+        if (Minutes is { } m) Limits.Positive(m, Limits.Minutes, At(nameof(Minutes)));
+        if (Steps is <= 0) throw new InvalidDataException($"{At(nameof(Steps))} must be positive; got {Steps}.");
+    }
+
     public static CharLmRun Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) throw new UsageException($"--resume: {path} does not exist; the run in {directory} cannot be continued.");
         try
         {
-            return JsonSerializer.Deserialize<CharLmRun>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: the run's settings are empty.");
+            var run = JsonSerializer.Deserialize<CharLmRun>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: the run's settings are empty.");
+            run.Validate(path);
+            return run;
         }
         catch (JsonException e)
         {

@@ -20,10 +20,8 @@ internal static class CharLmSampleCommand
         var command = new Command("sample", "Generate text from a trained character-level model.") { checkpoint, prime, length, temperature, topK, seed };
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
-            int n = parse.GetValue(length);
-            if (n <= 0) throw new UsageException($"--length must be positive; got {n}.");
-            double t = parse.GetValue(temperature);
-            if (!(t >= 0)) throw new UsageException($"--temperature must be non-negative; got {t}.");
+            int n = Limits.Size(parse.GetValue(length), Limits.SampleLength, "--length");
+            double t = Limits.NonNegative(parse.GetValue(temperature), 1e6, "--temperature");
             int k = parse.GetValue(topK);
             if (k < 0) throw new UsageException($"--top-k must be non-negative; got {k}.");
             var (model, vocabulary) = CharLmFiles.Load(parse.GetValue(checkpoint)!);

@@ -69,10 +69,12 @@ internal static class CharLmTrainCommand
             string lastPath = Path.Combine(output, Trainer<TextBatch>.LastCheckpoint);
             double? budgetMinutes = parse.GetValue(minutes);
             long? budgetSteps = parse.GetValue(steps);
-            if (budgetMinutes is { } bm && !(bm > 0)) throw new UsageException($"--minutes must be positive; got {bm}.");
+            if (budgetMinutes is { } bm) Limits.Positive(bm, Limits.Minutes, "--minutes");
             if (budgetSteps is { } bs && bs <= 0) throw new UsageException($"--steps must be positive; got {bs}.");
             int length = parse.GetValue(sampleLength);
-            if (length < 0) throw new UsageException($"--sample-length must be non-negative; got {length}.");
+            if (length is < 0 or > Limits.SampleLength) throw new UsageException($"--sample-length must be an integer from 0 to {Limits.SampleLength:N0}; got {length}.");
+            if (File.Exists(output)) throw new UsageException($"--out: '{output}' is a file; expected a folder.");
+            if (Directory.Exists(metricsPath)) throw new UsageException($"--metrics: '{metricsPath}' is a directory; expected a file.");
 
             // The lock on --out is taken before the run reads or writes anything there (and after the checks that need
             // no directory), so that two runs on one --out cannot interleave.
@@ -84,13 +86,19 @@ internal static class CharLmTrainCommand
             bool resuming = parse.GetValue(resume);
             if (resuming)
             {
+                Option[] kept = [cell, hidden, layers, embed, dropout, batch, window, lr, weightDecay, clip, schedule, warmup, sampling, seed, evalEvery, evalSteps, checkpointEvery, patience, valFraction];
+                if (kept.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+                {
+                    throw new UsageException($"{given.Name} conflicts with --resume: a resumed run keeps the model and options of its {CharLmRun.FileName}; only --minutes, --steps, --corpus, --metrics, --sample-length, --skip-nonfinite and --threads apply.");
+                }
                 if (!File.Exists(lastPath)) throw new UsageException($"--resume: {lastPath} does not exist; there is no run in {output} to continue.");
                 runLock = RunDirectoryLock.Acquire(output);
                 run = CharLmRun.Read(output);
                 if (budgetMinutes is not null || budgetSteps is not null) run = run with { Minutes = budgetMinutes, Steps = budgetSteps };
                 if (parse.GetValue(skipNonFinite) is > 0 and var skip) run = run with { SkipNonFinite = skip };
-                model = Model.Load<CharLanguageModel<float>>(lastPath);
-                text = LoadCorpus(parse.GetValue(corpus) ?? run.Corpus, run.ValidationFraction, model.Vocabulary);
+                (model, var vocabulary) = CharLmFiles.Load(lastPath, "--resume");
+                text = LoadCorpus(parse.GetValue(corpus) ?? run.Corpus, run.ValidationFraction, vocabulary);
+                CommonOptions.PrepareOutputFolder(output, "--out");
             }
             else
             {
@@ -100,31 +108,37 @@ internal static class CharLmTrainCommand
                 }
                 double fraction = parse.GetValue(valFraction);
                 if (!(fraction > 0 && fraction < 1)) throw new UsageException($"--val-fraction must be in (0, 1); got {fraction}.");
+                double learningRate = Limits.Positive(parse.GetValue(lr), Limits.LearningRate, "--lr");
                 run = new CharLmRun
                 {
                     Corpus = parse.GetValue(corpus), ValidationFraction = fraction,
-                    Batch = CommonOptions.Positive(parse.GetValue(batch), "--batch"),
-                    Window = CommonOptions.Positive(parse.GetValue(window), "--window"),
-                    LearningRate = PositiveReal(parse.GetValue(lr), "--lr"),
-                    WeightDecay = NonNegative(parse.GetValue(weightDecay), "--weight-decay"),
-                    Clip = NonNegative(parse.GetValue(clip), "--clip"),
+                    Batch = Limits.Size(parse.GetValue(batch), Limits.Batch, "--batch"),
+                    Window = Limits.Size(parse.GetValue(window), Limits.Window, "--window"),
+                    LearningRate = learningRate,
+                    WeightDecay = Limits.NonNegative(parse.GetValue(weightDecay), 1 / learningRate, "--weight-decay"),
+                    Clip = Limits.NonNegative(parse.GetValue(clip), double.MaxValue, "--clip"),
                     Cosine = parse.GetValue(schedule) == "cosine",
                     WarmupSteps = (int)NonNegative(parse.GetValue(warmup), "--warmup"),
                     Stream = parse.GetValue(sampling) == "stream",
                     Seed = parse.GetValue(seed),
                     Minutes = budgetMinutes ?? (budgetSteps is null ? 3.0 : null),
                     Steps = budgetSteps,
-                    EvalEverySeconds = PositiveReal(parse.GetValue(evalEvery), "--eval-every"),
+                    EvalEverySeconds = Limits.Positive(parse.GetValue(evalEvery), Limits.Seconds, "--eval-every"),
                     Patience = (int)NonNegative(parse.GetValue(patience), "--patience"),
                     EvalEverySteps = parse.GetValue(evalSteps) is { } es ? CommonOptions.Positive(checked((int)Math.Min(es, int.MaxValue)), "--eval-steps") : null,
                     CheckpointEverySteps = parse.GetValue(checkpointEvery) is { } ce ? CommonOptions.Positive(checked((int)Math.Min(ce, int.MaxValue)), "--checkpoint-every") : null,
                     SkipNonFinite = (int)NonNegative(parse.GetValue(skipNonFinite), "--skip-nonfinite"),
                 };
                 double p = parse.GetValue(dropout);
-                if (p is < 0 or >= 1) throw new UsageException($"--dropout must be in [0, 1); got {p}.");
+                if (!(p >= 0 && p < 1)) throw new UsageException($"--dropout must be in [0, 1); got {p}.");
+                int e = Limits.Size(parse.GetValue(embed), Limits.Embedding, "--embed");
+                int h = Limits.Size(parse.GetValue(hidden), Limits.Hidden, "--hidden"), l = Limits.Size(parse.GetValue(layers), Limits.Layers, "--layers");
+                var kind = ParseCell(parse.GetValue(cell)!);
                 text = LoadCorpus(run.Corpus, fraction, null);
-                var config = CharModelFromOptions(text.Vocabulary.Count, parse.GetValue(embed), parse.GetValue(hidden), parse.GetValue(layers), ParseCell(parse.GetValue(cell)!), p);
+                CheckMemory(text.Vocabulary.Count, e, h, l, kind, run.Batch, run.Window);
+                var config = CharModelFromOptions(text.Vocabulary.Count, e, h, l, kind, p);
                 model = new CharLanguageModel<float>(config, new Rng(run.Seed), text.Vocabulary);
+                CommonOptions.PrepareOutputFolder(output, "--out");
                 runLock = RunDirectoryLock.Acquire(output);
                 if (File.Exists(lastPath)) throw new UsageException($"{output} already holds a run ({Trainer<TextBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
                 run.Write(output);
@@ -241,13 +255,19 @@ internal static class CharLmTrainCommand
     }
 
     internal static CharCorpus LoadCorpus(string? path, double validationFraction, CharVocabulary? vocabulary) =>
-        path is null ? BuiltInCorpus.Load(validationFraction, vocabulary) : CharCorpus.Load(path, validationFraction, vocabulary);
+        path is null ? BuiltInCorpus.Load(validationFraction, vocabulary)
+        : CommonOptions.ReadInput("--corpus", path, () => CharCorpus.Load(path, validationFraction, vocabulary));
+
+    /// <summary>Refuses, before it allocates, a model and batch whose training would not fit in memory.</summary>
+    internal static void CheckMemory(int vocabulary, int embed, int hidden, int layers, CellKind cell, int batch, int window)
+    {
+        double parameters = (double)vocabulary * embed + Limits.RecurrentParameters(cell, embed, hidden, layers) + (double)vocabulary * (hidden + 1);
+        Limits.Memory(Limits.TrainingBytes(parameters, cell, batch, window, embed, hidden, layers, vocabulary),
+            $"Training a model of --hidden {hidden}, --layers {layers}, --embed {embed} (V = {vocabulary}) on --batch {batch} × --window {window}");
+    }
 
     private static CharModelConfig CharModelFromOptions(int vocabulary, int embed, int hidden, int layers, CellKind cell, double dropout) =>
-        new(vocabulary, CommonOptions.Positive(embed, "--embed"), new RecurrentSpec
-        {
-            Cell = cell, HiddenSize = CommonOptions.Positive(hidden, "--hidden"), Layers = CommonOptions.Positive(layers, "--layers"), Dropout = dropout,
-        });
+        new(vocabulary, embed, new RecurrentSpec { Cell = cell, HiddenSize = hidden, Layers = layers, Dropout = dropout });
 
     private static string CharLayers(CharModelConfig c) => $"{c.Rnn.Layers}×{c.Rnn.Cell} {c.Rnn.HiddenSize}";
 
@@ -258,9 +278,6 @@ internal static class CharLmTrainCommand
         "elman" => CellKind.Elman,
         _ => CellKind.Lstm,
     };
-
-    private static double PositiveReal(double value, string option) =>
-        value > 0 ? value : throw new UsageException($"{option} must be positive; got {value}.");
 
     private static double NonNegative(double value, string option) =>
         value >= 0 ? value : throw new UsageException($"{option} must be non-negative; got {value}.");

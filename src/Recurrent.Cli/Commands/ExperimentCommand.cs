@@ -47,9 +47,9 @@ internal static class ExperimentCommand
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             if (parse.GetValue(steps) is { } s) CommonOptions.Positive(s, "--steps");
-            if (parse.GetValue(minutes) is { } m && !(m > 0 && double.IsFinite(m))) throw new UsageException($"--minutes must be a positive number; got {m.ToString(CultureInfo.InvariantCulture)}.");
+            if (parse.GetValue(minutes) is { } m) Limits.Positive(m, Limits.Minutes, "--minutes");
             string folder = parse.GetValue(output)!;
-            Directory.CreateDirectory(folder);
+            CommonOptions.PrepareOutputFolder(folder, "--out");
             var clock = Stopwatch.StartNew();
             var settings = new ExperimentSettings
             {

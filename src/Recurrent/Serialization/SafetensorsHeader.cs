@@ -125,14 +125,18 @@ internal static class SafetensorsHeader
     private static void CheckLayout(List<SafetensorsEntry> entries, long dataLength, string source)
     {
         entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
-        long expected = 0;
-        SafetensorsEntry? previous = null;
+        // Out of range first: a tensor placed past the end would otherwise be reported as the gap it leaves behind.
         foreach (var e in entries)
         {
             if (e.End > dataLength)
             {
                 throw Invalid(source, $"truncated: tensor '{e.Name}' ends at data byte {e.End} but the data section has {dataLength} bytes.");
             }
+        }
+        long expected = 0;
+        SafetensorsEntry? previous = null;
+        foreach (var e in entries)
+        {
             if (e.Begin < expected)
             {
                 throw Invalid(source, $"tensors '{previous!.Name}' [{previous.Begin}, {previous.End}) and '{e.Name}' [{e.Begin}, {e.End}) overlap.");

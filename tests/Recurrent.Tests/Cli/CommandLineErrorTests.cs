@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Recurrent.Serialization;
 using Recurrent.Layers;
@@ -164,42 +163,7 @@ public sealed class CommandLineErrorTests : IDisposable
         Assert.Equal(3, Directory.GetFiles(run).Length);
     }
 
-    private static void AssertOneLineError(CliResult result, string expected)
-    {
-        Assert.NotEqual(0, result.ExitCode);
-        string[] lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.True(lines.Length == 1, $"expected one line on stderr, got {lines.Length}:\n{result.Stderr}");
-        Assert.StartsWith("recurrent: error: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
-        Assert.DoesNotContain("   at ", result.Stderr);
-    }
+    private static void AssertOneLineError(CliResult result, string expected) => CliProcess.AssertOneLineError(result, expected);
 
-    private sealed record CliResult(int ExitCode, string Stdout, string Stderr);
-
-    /// <summary>Runs the built command (copied beside the tests by the project reference) in its own process.</summary>
-    private CliResult Cli(params string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "Recurrent.Cli.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing; the test project references src/Recurrent.Cli to copy it here");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _folder.Path,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"recurrent {string.Join(' ', args)} did not finish in 2 minutes");
-        }
-        return new CliResult(process.ExitCode, stdout.Result, stderr);
-    }
+    private CliResult Cli(params string[] args) => CliProcess.Run(_folder.Path, args);
 }

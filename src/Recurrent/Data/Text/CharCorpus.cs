@@ -85,7 +85,7 @@ public sealed class CharCorpus
     /// <param name="vocabulary">The ids to use (a checkpoint's), or null to build them from the text.</param>
     /// <returns>The corpus.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, binary, not UTF-8, has a single distinct character, or does not fit <paramref name="vocabulary"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, binary, UTF-16 or otherwise not UTF-8, only whitespace, has a single distinct character, or does not fit <paramref name="vocabulary"/>.</exception>
     public static CharCorpus Load(string path, double validationFraction = 0.1, CharVocabulary? vocabulary = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

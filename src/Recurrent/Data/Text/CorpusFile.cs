@@ -4,8 +4,8 @@ using System.Text.Unicode;
 namespace Recurrent.Data.Text;
 
 /// <summary>
-/// Reads a corpus file as text, rejecting what cannot be a text corpus (a missing, empty or binary file) with a
-/// one-line message that names the file, for <see cref="CharCorpus.Load"/>.
+/// Reads a corpus file as text, rejecting what cannot be a text corpus (a missing, empty, binary, UTF-16, not UTF-8
+/// or whitespace-only file) with a one-line message that names the file and the offset, for <see cref="CharCorpus.Load"/>.
 /// </summary>
 internal static class CorpusFile
 {
@@ -24,6 +24,11 @@ internal static class CorpusFile
         }
         byte[] bytes = File.ReadAllBytes(path);
         ReadOnlySpan<byte> utf8 = bytes;
+        if (utf8.StartsWith([(byte)0xFF, (byte)0xFE]) || utf8.StartsWith([(byte)0xFE, (byte)0xFF]))
+        {
+            throw new InvalidDataException(
+                $"Corpus file '{path}' starts with the UTF-16 byte-order mark 0x{bytes[0]:X2} 0x{bytes[1]:X2} at offset 0; expected UTF-8 text (convert it with iconv -f UTF-16 -t UTF-8).");
+        }
         if (utf8.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
         if (utf8.IsEmpty)
         {
@@ -42,6 +47,10 @@ internal static class CorpusFile
             int offset = read + bytes.Length - utf8.Length;
             throw new InvalidDataException(
                 $"Corpus file '{path}' is not UTF-8 text: invalid byte 0x{bytes[offset]:X2} at offset {offset}.");
+        }
+        if (chars.AsSpan(0, written).IsWhiteSpace())
+        {
+            throw new InvalidDataException($"Corpus file '{path}' holds only whitespace ({written} characters); a character corpus needs text.");
         }
         return new string(chars, 0, written);
     }
