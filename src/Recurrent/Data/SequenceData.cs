@@ -112,7 +112,7 @@ public sealed class SequenceData : IBatchSource<SequenceBatch>, IResumable
         {
             if (!int.TryParse(order[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parsed[i]) || parsed[i] >= Count || seen[parsed[i]])
             {
-                throw new InvalidDataException($"training state 'data.order' entry {i} is '{order[i]}'; expected a permutation of the sequence indices 0 … {Count - 1}.");
+                throw new InvalidDataException($"training state 'data.order' entry {i} is '{order[i]}'; expected a permutation of the sequence indices 0 … {Count - 1}.".ReplaceLineEndings(" "));
             }
             seen[parsed[i]] = true;
         }

@@ -27,6 +27,7 @@ public sealed record SequentialConfig(int InputSize, int Outputs, IReadOnlyList<
         if (Recurrent is null || Recurrent.Count == 0) throw new ArgumentException("Recurrent is empty; expected at least one recurrent stage.");
         for (int i = 0; i < Recurrent.Count; i++)
         {
+            if (Recurrent[i] is null) throw new ArgumentException($"Recurrent stage {i} is null; expected a RecurrentSpec.");
             Recurrent[i].Validate($"recurrent stage {i}");
             if (!Recurrent[i].BatchFirst) throw new ArgumentException($"Recurrent stage {i} has BatchFirst = false; a Sequential reads (B, T, I) batches.");
         }

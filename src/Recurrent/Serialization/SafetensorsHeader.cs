@@ -59,8 +59,12 @@ internal static class SafetensorsHeader
         }
     }
 
-    /// <summary>An <see cref="InvalidDataException"/> whose one-line message names the file and the problem.</summary>
-    public static InvalidDataException Invalid(string source, string problem) => new($"{source}: {problem}");
+    /// <summary>
+    /// An <see cref="InvalidDataException"/> whose one-line message names the file and the problem; line breaks in
+    /// either (a name or value quoted from the file) become spaces.
+    /// </summary>
+    public static InvalidDataException Invalid(string source, string problem, Exception? inner = null) =>
+        new($"{source}: {problem}".ReplaceLineEndings(" "), inner);
 
     private static void ReadMetadata(JsonElement element, string source, Dictionary<string, string> metadata)
     {

@@ -59,7 +59,20 @@ public sealed class Mutator(Rng rng, IReadOnlyList<FuzzSeed> seeds)
     {
         bool structured = seed.Format == FuzzFormat.Safetensors && TryHeader(bytes, out _, out _);
         int choice = rng.Next(structured ? 12 : 6);
-        return choice switch
+        try
+        {
+            return Mutate(choice, seed, bytes);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // JsonNode materialises lazily, so a header JsonDocument accepted (duplicate names, say) can still fail
+            // the mutator's own edit; the input is then mutated blindly instead.
+            return FlipBits(bytes);
+        }
+    }
+
+    private (string Name, byte[] Bytes) Mutate(int choice, FuzzSeed seed, byte[] bytes) =>
+        choice switch
         {
             0 => FlipBits(bytes),
             1 => SetBoundaryBytes(bytes),
@@ -72,7 +85,6 @@ public sealed class Mutator(Rng rng, IReadOnlyList<FuzzSeed> seeds)
             10 => ModelConfigField(bytes),
             _ => HeaderStructure(bytes),
         };
-    }
 
     private (string, byte[]) FlipBits(byte[] bytes)
     {
@@ -345,7 +357,10 @@ public sealed class Mutator(Rng rng, IReadOnlyList<FuzzSeed> seeds)
     }
 
     /// <summary>Offsets where a file's structure changes: the header length, the header, each tensor's bytes, UTF-8 sequences.</summary>
-    private static List<int> Boundaries(byte[] bytes, FuzzFormat format)
+    private static List<int> Boundaries(byte[] bytes, FuzzFormat format) =>
+        [.. StructuralOffsets(bytes, format).Select(at => Math.Clamp(at, 0, bytes.Length))]; // offsets in a mutated header may point anywhere
+
+    private static List<int> StructuralOffsets(byte[] bytes, FuzzFormat format)
     {
         var cuts = new List<int> { 0, 1, bytes.Length, Math.Max(bytes.Length - 1, 0) };
         if (format == FuzzFormat.Corpus)
@@ -361,8 +376,8 @@ public sealed class Mutator(Rng rng, IReadOnlyList<FuzzSeed> seeds)
             if (value is JsonObject tensor && tensor["data_offsets"] is JsonArray { Count: 2 } offsets
                 && offsets[0] is JsonValue b && b.TryGetValue(out long begin) && offsets[1] is JsonValue e && e.TryGetValue(out long end))
             {
-                cuts.Add((int)Math.Min(8 + n + begin, bytes.Length));
-                cuts.Add((int)Math.Min(8 + n + end, bytes.Length));
+                cuts.Add((int)Math.Clamp(8 + n + begin, 0, bytes.Length));
+                cuts.Add((int)Math.Clamp(8 + n + end, 0, bytes.Length));
             }
         }
         return cuts;
@@ -379,12 +394,19 @@ public sealed class Mutator(Rng rng, IReadOnlyList<FuzzSeed> seeds)
         try
         {
             root = JsonNode.Parse(bytes.AsSpan(8, length)) as JsonObject;
+            if (root is not null) Materialise(root); // JsonNode builds objects lazily: duplicate names fail here, not later
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
             return false;
         }
         return root is not null;
+    }
+
+    private static void Materialise(JsonNode node)
+    {
+        if (node is JsonObject o) foreach (var (_, child) in o) { if (child is not null) Materialise(child); }
+        else if (node is JsonArray a) foreach (var child in a) { if (child is not null) Materialise(child); }
     }
 
     private static (JsonObject Root, byte[] Data) Header(byte[] bytes)

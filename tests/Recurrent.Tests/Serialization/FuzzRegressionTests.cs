@@ -135,4 +135,26 @@ public class FuzzRegressionTests
         Assert.Contains(expected, e.Message);
         Assert.Equal(0, batcher.Position);
     }
+
+    [Fact]
+    public void AStageOfASequentialThatIsNullIsRejected()
+    {
+        // Was NullReferenceException in SequentialConfig.Validate (model_config "Recurrent":[null]).
+        byte[] bytes = ModelFileWithoutWeights("sequential", """{"InputSize":3,"Outputs":2,"Recurrent":[null]}""");
+        Rejects(() => Model.Read<float>(bytes, Name), bytes, "Recurrent stage 0 is null");
+    }
+
+    [Theory]
+    // Were InvalidDataExceptions whose message broke over two lines, quoting a line break from the file.
+    [InlineData("model", "c\\nar-lm", "model kind 'c ar-lm' is not one")]
+    [InlineData("format", "re\\nurrent", "metadata 'format' is 're urrent'")]
+    [InlineData("step", "\\r\\n", "metadata 'step' is ' '")]
+    public void AMessageQuotingALineBreakFromTheFileStaysOneLine(string key, string jsonValue, string expected)
+    {
+        string metadata = key == "format"
+            ? "{\"format\":\"" + jsonValue + "\"}"
+            : "{\"format\":\"recurrent\",\"format_version\":\"2\",\"model_config\":\"{}\",\"" + key + "\":\"" + jsonValue + "\"}";
+        byte[] bytes = Safetensors("{\"__metadata__\":" + metadata + "}");
+        Rejects(() => Model.Read<float>(bytes, Name), bytes, expected);
+    }
 }
