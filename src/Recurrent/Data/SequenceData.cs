@@ -101,10 +101,23 @@ public sealed class SequenceData : IBatchSource<SequenceBatch>, IResumable
     public void LoadState(TrainingState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        _next = (int)state.GetInt64("data.next");
+        long next = state.GetInt64("data.next");
+        if (next < 0 || next > Count) throw new InvalidDataException($"training state 'data.next' is {next}; expected a position in [0, {Count}].");
         string[] order = (state.Values.GetValueOrDefault("data.order") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (order.Length != _order.Length) throw new InvalidDataException($"training state 'data.order' has {order.Length} entries; this data has {_order.Length} sequences.");
-        for (int i = 0; i < order.Length; i++) _order[i] = int.Parse(order[i], System.Globalization.CultureInfo.InvariantCulture);
+        // Checked in full before anything changes: the order must be a permutation of 0 … N − 1.
+        var parsed = new int[order.Length];
+        var seen = new bool[order.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            if (!int.TryParse(order[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parsed[i]) || parsed[i] >= Count || seen[parsed[i]])
+            {
+                throw new InvalidDataException($"training state 'data.order' entry {i} is '{order[i]}'; expected a permutation of the sequence indices 0 … {Count - 1}.".ReplaceLineEndings(" "));
+            }
+            seen[parsed[i]] = true;
+        }
         if (_shuffle is not null) state.Restore("data.shuffle", _shuffle);
+        parsed.CopyTo(_order, 0);
+        _next = (int)next;
     }
 }

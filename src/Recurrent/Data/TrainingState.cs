@@ -51,7 +51,7 @@ public sealed class TrainingState
         {
             if (!ulong.TryParse(parts[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out words[i]))
             {
-                throw new InvalidDataException($"training state '{name}' word {i} is '{parts[i]}'; expected hexadecimal digits.");
+                throw new InvalidDataException($"training state '{name}' word {i} is '{parts[i]}'; expected hexadecimal digits.".ReplaceLineEndings(" "));
             }
         }
         try

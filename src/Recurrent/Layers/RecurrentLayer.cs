@@ -75,6 +75,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         Spec = spec;
         InputSize = inputSize;
         Directions = spec.Bidirectional ? 2 : 1;
+        AllocationBudget.ChargeObjects((long)spec.Layers * Directions); // before the array: a model file may claim 2³¹ layers
         _cells = new IRecurrentCell<T>[spec.Layers * Directions];
         int layerInput = inputSize;
         for (int k = 0; k < spec.Layers; k++)

@@ -5,6 +5,7 @@ using Recurrent.Training;
 using Recurrent.Autodiff;
 using Recurrent.Losses;
 using Recurrent.Layers;
+using Recurrent.Serialization;
 using Recurrent.Tensors;
 
 namespace Recurrent.Models;
@@ -132,7 +133,7 @@ public sealed class CharLanguageModel<T> : Module<T> where T : unmanaged, IFloat
             }
             catch (FormatException e)
             {
-                throw new InvalidDataException($"{file}: the vocabulary is not valid ({e.Message})", e);
+                throw SafetensorsHeader.Invalid(file, $"the vocabulary is not valid ({e.Message})", e);
             }
         }
         return new CharLanguageModel<T>(config, new Rng(0), vocabulary);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Recurrent.Layers;
 using Recurrent.Serialization;
+using Recurrent.Tensors;
 
 namespace Recurrent.Models;
 
@@ -20,6 +21,9 @@ namespace Recurrent.Models;
 /// </remarks>
 public static class Model
 {
+    /// <summary>Tensor elements a model may allocate while it is built beyond twice the weights its file holds.</summary>
+    private const long ConstructionAllowance = 1 << 14;
+
     /// <summary>Rebuilds the model a file holds, with its weights, in evaluation-ready form (training mode, as built).</summary>
     /// <param name="path">A file written by <see cref="Serialization.ModuleFiles.Save{T}"/> or by a trainer.</param>
     /// <returns>The model; test its type, or use <see cref="Load{TModel}(string)"/>.</returns>
@@ -40,24 +44,40 @@ public static class Model
     internal static TModel Load<T, TModel>(string path) where T : unmanaged, IFloatingPointIeee754<T> where TModel : Module<T>
     {
         var model = Read<T>(path);
-        return model as TModel ?? throw new InvalidDataException(
-            $"{Path.GetFileName(path)}: the file holds a '{model.Describe()!.Kind}' model; expected a {typeof(TModel).Name.Split('`')[0]}.");
+        return model as TModel ?? throw SafetensorsHeader.Invalid(Path.GetFileName(path),
+            $"the file holds a '{model.Describe()!.Kind}' model; expected a {typeof(TModel).Name.Split('`')[0]}.");
     }
 
-    internal static Module<T> Read<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static Module<T> Read<T>(string path) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Read<T>(File.ReadAllBytes(path), path);
+
+    /// <summary>As <see cref="Read{T}(string)"/>, from the bytes of a file; <paramref name="path"/> names it in messages.</summary>
+    internal static Module<T> Read<T>(byte[] bytes, string path) where T : unmanaged, IFloatingPointIeee754<T> =>
+        FromCheckpoint(Checkpoint<T>.Parse(bytes, path), path);
+
+    /// <summary>Rebuilds the model <paramref name="checkpoint"/> describes and loads its weights; <paramref name="path"/> names the file.</summary>
+    internal static Module<T> FromCheckpoint<T>(Checkpoint<T> checkpoint, string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var checkpoint = Checkpoint<T>.Load(path);
         string file = Path.GetFileName(path);
-        var description = checkpoint.Model ?? throw new InvalidDataException(
-            $"{file}: the file holds weights but no model description; build the model in code and call LoadWeights.");
+        var description = checkpoint.Model ?? throw SafetensorsHeader.Invalid(file,
+            "the file holds weights but no model description; build the model in code and call LoadWeights.");
+        // The configuration's sizes are not trusted until the built model's weights are compared with the file's, so
+        // the model may allocate no more than the file holds (twice, for tensors made while initialising, and a little
+        // more for a model with no weights at all): a config claiming a hidden size of 10⁶ fails here, not with OOM.
+        long stored = checkpoint.Parameters.Values.Sum(p => (long)p.Length);
+        long budget = 2 * stored + checkpoint.Parameters.Count * AllocationBudget.PerTensor + ConstructionAllowance;
         Module<T> model;
         try
         {
-            model = Create<T>(description, file);
+            using (AllocationBudget.Open(budget)) model = Create<T>(description, file);
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{file}: model_config does not describe a valid {description.Kind} ({e.Message})", e);
+            throw SafetensorsHeader.Invalid(file, $"model_config does not describe a valid {description.Kind} ({e.Message})", e);
+        }
+        catch (AllocationBudgetExceededException)
+        {
+            throw SafetensorsHeader.Invalid(file, $"model_config describes a {description.Kind} larger than the {stored} weights the file holds.");
         }
         checkpoint.Restore(model);
         return model;
@@ -72,7 +92,7 @@ public static class Model
             SequenceGenerator<T>.Kind => SequenceGenerator<T>.FromDescription(description, file),
             Seq2Seq<T>.Kind => Seq2Seq<T>.FromDescription(description, file),
             Sequential<T>.Kind => Sequential<T>.FromDescription(description, file),
-            _ => throw new InvalidDataException($"{file}: model kind '{description.Kind}' is not one this Recurrent reads ({string.Join(", ", Kinds)})."),
+            _ => throw SafetensorsHeader.Invalid(file, $"model kind '{description.Kind}' is not one this Recurrent reads ({string.Join(", ", Kinds)})."),
         };
 
     /// <summary>Deserialises and validates a model's configuration, naming the file and the problem on failure.</summary>
@@ -85,9 +105,9 @@ public static class Model
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{file}: model_config is not a valid {description.Kind} configuration ({e.Message}).", e);
+            throw SafetensorsHeader.Invalid(file, $"model_config is not a valid {description.Kind} configuration ({e.Message}).", e);
         }
-        if (config is null) throw new InvalidDataException($"{file}: model_config is null; expected a {description.Kind} configuration.");
+        if (config is null) throw SafetensorsHeader.Invalid(file, $"model_config is null; expected a {description.Kind} configuration.");
         return config;
     }
 }

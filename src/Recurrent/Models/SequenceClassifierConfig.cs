@@ -16,6 +16,7 @@ public sealed record SequenceClassifierConfig(int InputSize, int Outputs, Recurr
         if (InputSize < 1) throw new ArgumentException($"InputSize is {InputSize}; expected a positive number of features per step.");
         if (Outputs < 1) throw new ArgumentException($"Outputs is {Outputs}; expected at least 1 (classes, or 1 for regression).");
         if (FrameEncoderSize < 0) throw new ArgumentException($"FrameEncoderSize is {FrameEncoderSize}; expected 0 (none) or a positive size.");
+        if (!Enum.IsDefined(Pooling)) throw new ArgumentException($"Pooling is {Pooling}; expected one of {string.Join(", ", Enum.GetNames<TimePooling>())}.");
         ArgumentNullException.ThrowIfNull(Encoder);
         Encoder.ValidateForModel("encoder");
     }

@@ -17,6 +17,7 @@ public sealed record SequenceGeneratorConfig(int FeatureSize, int Vocabulary, Re
     public void Validate()
     {
         if (FeatureSize < 1) throw new ArgumentException($"FeatureSize is {FeatureSize}; expected a positive size.");
+        if (!Enum.IsDefined(Conditioning)) throw new ArgumentException($"Conditioning is {Conditioning}; expected one of {string.Join(", ", Enum.GetNames<Conditioning>())}.");
         if (Vocabulary < 4) throw new ArgumentException($"Vocabulary is {Vocabulary}; expected the 3 special tokens and at least one word.");
         if (EmbeddingSize < 1) throw new ArgumentException($"EmbeddingSize is {EmbeddingSize}; expected a positive size.");
         if (FeatureEncoderSize < 1) throw new ArgumentException($"FeatureEncoderSize is {FeatureEncoderSize}; expected a positive size.");

@@ -22,10 +22,12 @@ public sealed record SequentialConfig(int InputSize, int Outputs, IReadOnlyList<
         if (Outputs < 1) throw new ArgumentException($"Outputs is {Outputs}; expected at least 1.");
         if (EmbeddingSize < 0) throw new ArgumentException($"EmbeddingSize is {EmbeddingSize}; expected 0 (none) or a positive size.");
         if (FrameEncoderSize < 0) throw new ArgumentException($"FrameEncoderSize is {FrameEncoderSize}; expected 0 (none) or a positive size.");
+        if (!Enum.IsDefined(Pooling)) throw new ArgumentException($"Pooling is {Pooling}; expected one of {string.Join(", ", Enum.GetNames<SequencePooling>())}.");
         if (EmbeddingSize > 0 && FrameEncoderSize > 0) throw new ArgumentException("A Sequential has an embedding (token ids) or a frame encoder (feature vectors), not both.");
         if (Recurrent is null || Recurrent.Count == 0) throw new ArgumentException("Recurrent is empty; expected at least one recurrent stage.");
         for (int i = 0; i < Recurrent.Count; i++)
         {
+            if (Recurrent[i] is null) throw new ArgumentException($"Recurrent stage {i} is null; expected a RecurrentSpec.");
             Recurrent[i].Validate($"recurrent stage {i}");
             if (!Recurrent[i].BatchFirst) throw new ArgumentException($"Recurrent stage {i} has BatchFirst = false; a Sequential reads (B, T, I) batches.");
         }

@@ -80,7 +80,12 @@ public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Writes the checkpoint to <paramref name="path"/> atomically: the previous file survives any failure.</summary>
     /// <param name="path">The file to create or replace (by convention <c>*.safetensors</c>).</param>
-    public void Save(string path)
+    public void Save(string path) => ToWriter().Save(path);
+
+    /// <summary>The checkpoint as the bytes of a safetensors file, as <see cref="Save"/> writes them.</summary>
+    internal byte[] ToArray() => ToWriter().ToArray();
+
+    private SafetensorsWriter ToWriter()
     {
         var writer = new SafetensorsWriter();
         foreach (var (name, tensor) in Parameters)
@@ -116,15 +121,18 @@ public sealed class Checkpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         foreach (var (name, words) in RngStates) m[RngPrefix + name] = string.Join(' ', words.Select(w => w.ToString("x16", CultureInfo.InvariantCulture)));
         foreach (var (key, value) in Metadata) m[MetaPrefix + key] = value;
-        writer.Save(path);
+        return writer;
     }
 
     /// <summary>Reads and checks a checkpoint; a plain safetensors file of weights loads as a checkpoint at step 0.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The checkpoint, its tensors converted to <typeparamref name="T"/>.</returns>
-    public static Checkpoint<T> Load(string path)
+    public static Checkpoint<T> Load(string path) => Parse(File.ReadAllBytes(path), path);
+
+    /// <summary>As <see cref="Load"/>, from the bytes of a file (not copied); <paramref name="path"/> names it in messages.</summary>
+    internal static Checkpoint<T> Parse(byte[] bytes, string path)
     {
-        var file = SafetensorsFile.Read(path);
+        var file = SafetensorsFile.Parse(bytes, path);
         var m = file.Metadata;
         if (m.TryGetValue("format", out string? format) && format != FormatName)
         {

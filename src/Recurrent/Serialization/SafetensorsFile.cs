@@ -80,7 +80,11 @@ public sealed class SafetensorsFile
     public Tensor<T> Get<T>(string name) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var entry = Entry(name);
-        var result = new Tensor<T>([.. entry.Shape]);
+        if (entry.DType is not (SafetensorsDType.F64 or SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16))
+        {
+            throw SafetensorsHeader.Invalid(Source, $"tensor '{name}' is {SafetensorsDTypes.Name(entry.DType)}; only F64, F32, F16 and BF16 tensors can be read as {typeof(T).Name}.");
+        }
+        var result = new Tensor<T>([.. entry.Shape]); // its bytes were checked against the file: at most 4 × the data for F16 as double
         ReadOnlySpan<byte> data = _bytes.AsSpan(_dataStart + (int)entry.Begin, (int)(entry.End - entry.Begin));
         Span<T> destination = result.Span;
         if (entry.DType == SafetensorsDTypes.Of<T>())

@@ -28,6 +28,9 @@ internal static class SafetensorsHeader
         int n = (int)length;
         if (n == 0 || file[8] != (byte)'{') throw Invalid(source, "the header does not start with '{'; expected a JSON object.");
         dataStart = 8 + n;
+        // The format's header is UTF-8; JsonDocument checks the syntax but decodes strings only when asked, so a name
+        // with a stray byte would otherwise fail later with InvalidOperationException instead of naming the file.
+        if (InvalidUtf8At(file.AsSpan(8, n)) is int bad) throw Invalid(source, $"the header is not UTF-8: invalid byte 0x{file[8 + bad]:X2} at offset {8 + bad}.");
 
         JsonDocument document;
         try
@@ -56,8 +59,12 @@ internal static class SafetensorsHeader
         }
     }
 
-    /// <summary>An <see cref="InvalidDataException"/> whose one-line message names the file and the problem.</summary>
-    public static InvalidDataException Invalid(string source, string problem) => new($"{source}: {problem}");
+    /// <summary>
+    /// An <see cref="InvalidDataException"/> whose one-line message names the file and the problem; line breaks in
+    /// either (a name or value quoted from the file) become spaces.
+    /// </summary>
+    public static InvalidDataException Invalid(string source, string problem, Exception? inner = null) =>
+        new($"{source}: {problem}".ReplaceLineEndings(" "), inner);
 
     private static void ReadMetadata(JsonElement element, string source, Dictionary<string, string> metadata)
     {
@@ -146,6 +153,15 @@ internal static class SafetensorsHeader
             previous = e;
         }
         if (expected != dataLength) throw Invalid(source, $"{dataLength - expected} bytes after the last tensor belong to no tensor; the format allows no trailing data.");
+    }
+
+    /// <summary>The offset of the first byte of <paramref name="utf8"/> that is not valid UTF-8, or null if it all is.</summary>
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> utf8)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(utf8)) return null;
+        int at = 0;
+        while (System.Text.Rune.DecodeFromUtf8(utf8[at..], out _, out int consumed) == System.Buffers.OperationStatus.Done) at += consumed;
+        return at;
     }
 
     private static string ShapeText(int[] shape) => Tensors.Tensor<float>.ShapeText(shape);

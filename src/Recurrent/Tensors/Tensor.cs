@@ -31,6 +31,7 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Tensor(params int[] shape)
     {
         _shape = CheckedShape(shape, out int length);
+        AllocationBudget.Charge(length);
         _data = length == 0 ? [] : new T[length];
         Length = length;
     }

@@ -93,6 +93,13 @@ public sealed class CharCorpus
         return Create($"Corpus file '{path}'", path, CorpusFile.ReadText(path), validationFraction, vocabulary);
     }
 
+    /// <summary>As <see cref="Load"/>, from the bytes of a corpus file; <paramref name="path"/> names it in messages.</summary>
+    internal static CharCorpus Parse(byte[] bytes, string path, double validationFraction = 0.1, CharVocabulary? vocabulary = null)
+    {
+        CheckFraction(validationFraction);
+        return Create($"Corpus file '{path}'", path, CorpusFile.Decode(bytes, path), validationFraction, vocabulary);
+    }
+
     /// <summary>A corpus over <paramref name="text"/>, for tests and for texts built in memory.</summary>
     /// <param name="text">The text.</param>
     /// <param name="name">How messages and logs name it.</param>

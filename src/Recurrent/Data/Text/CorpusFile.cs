@@ -22,7 +22,15 @@ internal static class CorpusFile
                     : $"Corpus file '{path}' does not exist.",
                 path);
         }
-        byte[] bytes = File.ReadAllBytes(path);
+        return Decode(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>The text of a corpus file's <paramref name="bytes"/>, checked as <see cref="ReadText"/> does; <paramref name="path"/> names it.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="path">The file's name, for messages.</param>
+    /// <returns>The decoded text.</returns>
+    public static string Decode(byte[] bytes, string path)
+    {
         ReadOnlySpan<byte> utf8 = bytes;
         if (utf8.StartsWith([(byte)0xFF, (byte)0xFE]) || utf8.StartsWith([(byte)0xFE, (byte)0xFF]))
         {

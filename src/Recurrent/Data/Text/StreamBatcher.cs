@@ -166,10 +166,19 @@ public sealed class StreamBatcher : IBatchSource<TextBatch>, IResumable
     public void LoadState(TrainingState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        Position = state.GetInt64("data.stream_position");
-        _passEnded = state.GetInt64("data.pass_ended") != 0;
+        long position = state.GetInt64("data.stream_position");
+        if (position < 0) throw new InvalidDataException($"training state 'data.stream_position' is {position}; expected a count of batches, at least 0.");
+        bool passEnded = state.GetInt64("data.pass_ended") != 0;
         var carry = new List<Variable<float>>();
-        while (state.Tensors.TryGetValue("data.carry" + carry.Count, out var tensor)) carry.Add(new Variable<float>(tensor.Clone()));
+        while (state.Tensors.TryGetValue("data.carry" + carry.Count, out var tensor))
+        {
+            if (tensor.Rank != 3 || tensor.Dim(1) != BatchSize)
+            {
+                throw new InvalidDataException($"training state 'data.carry{carry.Count}' is {Tensor<float>.ShapeText(tensor.Shape)}; expected (L·D, B = {BatchSize}, H), one row per stream.");
+            }
+            carry.Add(new Variable<float>(tensor.Clone()));
+        }
+        (_position, _passEnded) = (position, passEnded);
         _carry = carry.Count > 0 ? [.. carry] : null;
     }
 }
