@@ -224,16 +224,26 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         {
             throw new InvalidDataException($"{name}: the checkpoint holds a '{saved.Kind}' model; this trainer trains a '{own.Kind}'.");
         }
-        checkpoint.Restore(Model, Optimizer);
+        // Every counter is read and checked before anything changes, so a bad file leaves the trainer as it was.
         var state = checkpoint.State;
-        Step = checkpoint.Step;
-        Epoch = (int)state.GetInt64("epoch");
-        Examples = state.GetInt64("examples");
-        _stepsInPass = state.GetInt64("steps_in_pass");
-        _sinceBest = (int)state.GetInt64("since_best");
-        SkippedSteps = (int)state.GetInt64("skipped");
-        _wallOffset = ReadDouble(state, "wall_s");
-        BestValidationLoss = state.Values.TryGetValue("best_val_loss", out string? best) ? ReadDouble(state, "best_val_loss") : null;
+        int epoch, sinceBest, skipped;
+        long examples, stepsInPass;
+        double wall;
+        double? bestLoss;
+        try
+        {
+            (epoch, sinceBest, skipped) = (Counter(state, "epoch"), Counter(state, "since_best"), Counter(state, "skipped"));
+            (examples, stepsInPass) = (NonNegative(state, "examples"), NonNegative(state, "steps_in_pass"));
+            wall = ReadDouble(state, "wall_s");
+            bestLoss = state.Values.ContainsKey("best_val_loss") ? ReadDouble(state, "best_val_loss") : null;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{name}: {e.Message}", e);
+        }
+        checkpoint.Restore(Model, Optimizer);
+        (Step, Epoch, Examples, _stepsInPass, _sinceBest, SkippedSteps) = (checkpoint.Step, epoch, examples, stepsInPass, sinceBest, skipped);
+        (_wallOffset, BestValidationLoss) = (wall, bestLoss);
         _clock.Reset();
         (_lossSum, _lossCount) = (0, 0);
         _pendingSourceState = state;
@@ -427,7 +437,13 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         new(Step, Epoch, WallSeconds, Examples / Math.Max(WallSeconds, 1e-9), _lossCount > 0 ? _lossSum / _lossCount : validation?.TrainLoss ?? double.NaN,
             _history.Count > 0 ? _history[^1].ValidationLoss : null, BudgetFraction(training), validation);
 
+    private static int Counter(TrainingState state, string key) =>
+        state.GetInt64(key) is >= 0 and <= int.MaxValue and var n ? (int)n : throw new InvalidDataException($"training state '{key}' is {state.GetInt64(key)}; expected a count in [0, {int.MaxValue}].");
+
+    private static long NonNegative(TrainingState state, string key) =>
+        state.GetInt64(key) is >= 0 and var n ? n : throw new InvalidDataException($"training state '{key}' is {state.GetInt64(key)}; expected 0 or more.");
+
     private static double ReadDouble(TrainingState state, string key) =>
-        state.Values.TryGetValue(key, out string? text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value
-        : throw new InvalidDataException($"training state '{key}' is missing or not a number.");
+        state.Values.TryGetValue(key, out string? text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value
+        : throw new InvalidDataException($"training state '{key}' is missing or not a finite number.");
 }

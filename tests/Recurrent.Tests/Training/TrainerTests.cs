@@ -118,6 +118,33 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ACheckpointWithBadTrainingStateIsRefusedAndChangesNothing()
+    {
+        var (model, corpus) = Setup();
+        string dir = Directory.CreateTempSubdirectory("recurrent-bad-state").FullName;
+        try
+        {
+            new Trainer<TextBatch>(model, model.Loss, new TrainerOptions { Steps = 2, CheckpointDirectory = dir }).Fit(Windows(corpus, false, 4, 8));
+            string path = Path.Combine(dir, Trainer<TextBatch>.LastCheckpoint);
+            var checkpoint = Checkpoint<float>.Load(path);
+            checkpoint.State!.Values["epoch"] = "-3";
+            checkpoint.Save(path);
+
+            var (fresh, _) = Setup();
+            float[] before = fresh.Decoder.Weight.Value.ToArray();
+            var trainer = new Trainer<TextBatch>(fresh, fresh.Loss, new TrainerOptions { Steps = 4 });
+            var e = Assert.Throws<InvalidDataException>(() => trainer.Resume(path));
+            Assert.Equal("last.safetensors: training state 'epoch' is -3; expected a count in [0, 2147483647].", e.Message);
+            Assert.Equal(0, trainer.Step);
+            Assert.Equal(before, fresh.Decoder.Weight.Value.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ASourceWithoutDataIsNamed()
     {
         var (model, _) = Setup();
