@@ -26,6 +26,8 @@ internal static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, target, overwrite: true);
+            // The data was flushed before the rename; flushing the directory makes the rename itself durable.
+            DirectorySync.Flush(folder);
         }
         catch (Exception e)
         {
