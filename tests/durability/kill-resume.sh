@@ -18,25 +18,33 @@ trap 'rm -rf "$work"' EXIT
 # A model big enough that a checkpoint (weights and Adam's moments, ~11 MB) takes a while to write, validated and
 # checkpointed every 2 steps on a small validation split. Validation every N steps (not seconds) makes the curve
 # reproducible; a resumed run restarts at its last validation, where the checkpoint was written.
-common=(charlm train --steps "$steps" --eval-steps 2 --val-fraction 0.002 --sample-length 0 --hidden 256 --dropout 0.1)
+common=(charlm train --steps "$steps" --sample-length 0)
+fresh=(--eval-steps 2 --val-fraction 0.002 --hidden 256 --dropout 0.1)   # a resumed run keeps these from its run.json
 
 curve() { grep -E '"lr":[^,}]*}$' "$1" | sed -E 's/.*"step":([0-9]+).*"train_loss":([^,]*),"val_loss":([^,]*),.*/\1 \2 \3/' | sort -n -k1,1 -s | awk '{last[$1]=$0} END {for (s in last) print last[s]}' | sort -n; }
 
 echo "kill-resume: reference run ($steps steps)"
-dotnet "$cli" "${common[@]}" --out "$work/reference" > "$work/reference.log" 2>&1 || { echo "kill-resume: the reference run failed"; tail -3 "$work/reference.log"; exit 1; }
+dotnet "$cli" "${common[@]}" "${fresh[@]}" --out "$work/reference" > "$work/reference.log" 2>&1 || { echo "kill-resume: the reference run failed"; tail -3 "$work/reference.log"; exit 1; }
 
 out="$work/killed"
 done_=0 killed=0 resumes=0 failures=0 midwrite=0
-args=(--out "$out")
+args=("${fresh[@]}" --out "$out")
 while [ "$killed" -lt "$kills" ]; do
   # dotnet itself in the background (not a shell function), so that $! is the process that kill -9 hits.
   dotnet "$cli" "${common[@]}" "${args[@]}" > "$work/segment.log" 2>&1 &
   pid=$!
+  # Once the run has a checkpoint (so that every kill leaves one to resume from; the first segment writes it
+  # within its first validation)…
+  for _ in $(seq 3000); do
+    [ -f "$out/last.safetensors" ] && break
+    kill -0 "$pid" 2> /dev/null || break
+    sleep 0.01
+  done
   if [ $((killed % 2)) -eq 0 ]; then
-    # At a random moment: between 0.4 and 3.4 s (start-up takes about 1 s, a step about 0.1 s).
-    sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.4 + 3 * r / 32767 }')"
+    # …kill it at a random moment in the next 0 to 2 s (a step takes about 0.1 s)…
+    sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 2 * r / 32767 }')"
   else
-    # Inside a checkpoint write: as soon as a temporary checkpoint file appears (or after 5 s).
+    # …or inside a checkpoint write: as soon as a temporary checkpoint file appears (or after 5 s).
     for _ in $(seq 1000); do
       compgen -G "$out/.*.tmp" > /dev/null && break
       kill -0 "$pid" 2> /dev/null || break
@@ -63,7 +71,7 @@ while [ "$killed" -lt "$kills" ]; do
     resumes=$((resumes + 1))
   else
     rm -rf "$out"   # killed before its first checkpoint: start again
-    args=(--out "$out")
+    args=("${fresh[@]}" --out "$out")
   fi
 done
 if [ "$done_" -eq 0 ]; then
