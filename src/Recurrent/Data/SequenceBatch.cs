@@ -28,6 +28,23 @@ public sealed class SequenceBatch : IBatch
     /// <summary>The length of each sequence, in <c>[1, T]</c>.</summary>
     public int[] Lengths { get; }
 
+    /// <summary>
+    /// <see cref="Lengths"/> when some sequence is shorter than T, empty otherwise: full-length batches then take the
+    /// recurrent layers' path without masking.
+    /// </summary>
+    internal ReadOnlySpan<int> VariableLengths
+    {
+        get
+        {
+            int steps = Inputs.Dim(1);
+            foreach (int length in Lengths)
+            {
+                if (length != steps) return Lengths;
+            }
+            return default;
+        }
+    }
+
     /// <summary>B: the loss is a mean over the sequences.</summary>
     public int Count => Labels.Length;
 }

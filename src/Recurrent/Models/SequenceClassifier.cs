@@ -102,7 +102,7 @@ public sealed class SequenceClassifier<T> : Module<T> where T : unmanaged, IFloa
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Inputs is not Tensor<T> x) throw new NotSupportedException($"A SequenceBatch holds float sequences; this model computes in {typeof(T).Name}.");
-        return Loss(tape, new Variable<T>(x), batch.Labels, batch.Lengths);
+        return Loss(tape, new Variable<T>(x), batch.Labels, batch.VariableLengths);
     }
 
     /// <summary>Inference: the most likely class of each sequence.</summary>

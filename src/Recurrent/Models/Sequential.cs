@@ -32,6 +32,7 @@ public sealed class Sequential<T> : Module<T> where T : unmanaged, IFloatingPoin
 
     private readonly RecurrentLayer<T>[] _recurrent;
     private readonly Tape<T> _inference = new();
+    private int[] _ids = [];
 
     /// <summary>Creates the stack with freshly initialised weights.</summary>
     /// <param name="config">The stages.</param>
@@ -114,7 +115,7 @@ public sealed class Sequential<T> : Module<T> where T : unmanaged, IFloatingPoin
         ArgumentNullException.ThrowIfNull(batch);
         if (Config.Pooling == SequencePooling.AllSteps) throw new InvalidOperationException("This Sequential scores every step (AllSteps); pass one class per step to Loss(tape, x, targets, lengths).");
         if (batch.Inputs is not Tensor<T> x) throw new NotSupportedException($"A SequenceBatch holds float sequences; this model computes in {typeof(T).Name}.");
-        return tape.SoftmaxCrossEntropy(Forward(tape, new Variable<T>(x), batch.Lengths), batch.Labels);
+        return tape.SoftmaxCrossEntropy(Forward(tape, new Variable<T>(x), batch.VariableLengths), batch.Labels);
     }
 
     /// <summary>The mean softmax cross-entropy of the targets: one per sequence when pooled, one per step (−1 for none) with all steps.</summary>
@@ -153,9 +154,9 @@ public sealed class Sequential<T> : Module<T> where T : unmanaged, IFloatingPoin
         if (Embedding is null) return Frames is null ? x : Frames.Forward(tape, x);
         if (x.Value.Rank != 3 || x.Value.Dim(2) != 1) throw new ArgumentException($"x must hold token ids as (B, T, 1); got {Tensor<T>.ShapeText(x.Shape)}.", nameof(x));
         int batch = x.Value.Dim(0), steps = x.Value.Dim(1);
-        var ids = new int[batch * steps];
+        if (_ids.Length != batch * steps) _ids = new int[batch * steps]; // reused: a warm training step allocates no ids
         var values = x.Value.Span;
-        for (int i = 0; i < ids.Length; i++) ids[i] = int.CreateChecked(values[i]);
-        return tape.Reshape3(Embedding.Forward(tape, ids), batch, steps);
+        for (int i = 0; i < _ids.Length; i++) _ids[i] = int.CreateChecked(values[i]);
+        return tape.Reshape3(Embedding.Forward(tape, _ids), batch, steps);
     }
 }

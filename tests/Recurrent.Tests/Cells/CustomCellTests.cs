@@ -11,6 +11,8 @@ using Recurrent.Tests.Oracles;
 using Recurrent.Tests.Serialization;
 using static Recurrent.Tests.Autodiff.GradAssert;
 
+using Recurrent.Tests.Layers;
+
 namespace Recurrent.Tests.Cells;
 
 /// <summary>
@@ -134,20 +136,6 @@ public class CustomCellTests
             Head.Forward(tape, tape.LastStep(Rnn.Forward(tape, x, lengths: lengths).Output, lengths));
     }
 
-    /// <summary>The sign of a sequence's first value, read after 1 to 5 more steps: the label must be remembered.</summary>
-    private static (Tensor<float> X, int[] Labels, int[] Lengths) FirstSignBatch(Rng rng, int batch, int steps)
-    {
-        var x = Tensor.Uniform<float>(rng, -1, 1, batch, steps, 1);
-        var labels = new int[batch];
-        var lengths = new int[batch];
-        for (int b = 0; b < batch; b++)
-        {
-            labels[b] = x[b, 0, 0] > 0 ? 1 : 0;
-            lengths[b] = 2 + rng.Next(steps - 1);
-        }
-        return (x, labels, lengths);
-    }
-
     [Fact]
     public void TheTrainerTrainsAModelOfMinimalGatedUnits()
     {
@@ -155,7 +143,7 @@ public class CustomCellTests
         var rng = new Rng(24);
         double loss = TinyTraining.Fit(model, 250, 0.02, (tape, _) =>
         {
-            var (x, labels, lengths) = FirstSignBatch(rng, 32, 6);
+            var (x, labels, lengths) = Models.SequenceClassifierTests.FirstSignBatch(rng, 32, 6);
             return tape.SoftmaxCrossEntropy(model.Forward(tape, new Variable<float>(x), lengths), labels);
         });
         Assert.True(loss < 0.15, $"cross-entropy {loss:F3} after 250 steps; expected < 0.15 (chance is ln 2 = 0.69)");
@@ -217,23 +205,7 @@ public class CustomCellTests
         var layer = MguLayer<float>(input, Spec(hidden: 7, layers: 2), new Rng(30));
         layer.Eval();
         var x = Tensor.Normal<float>(new Rng(31), 0, 1, batch, steps, input);
-        var whole = layer.Forward(new Tape<float>(), new Variable<float>(x));
-
-        var state = layer.CreateState(batch);
-        var xt = new float[batch * input];
-        var yt = new float[batch * layer.OutputSize];
-        for (int t = 0; t < steps; t++)
-        {
-            for (int b = 0; b < batch; b++) x.Span.Slice((b * steps + t) * input, input).CopyTo(xt.AsSpan(b * input));
-            layer.Step(xt, state, yt);
-            for (int b = 0; b < batch; b++)
-            {
-                for (int j = 0; j < layer.OutputSize; j++) Assert.Equal(whole.Output.Value[b, t, j], yt[b * layer.OutputSize + j], 5);
-            }
-        }
-        var final = whole.FinalState[0].Value.ToArray();
-        var streamed = state.Tensors[0].ToArray();
-        for (int i = 0; i < final.Length; i++) Assert.Equal(final[i], streamed[i], 5);
+        StreamingAssert.StepsEqualForward(layer, x);
     }
 
     [Fact]

@@ -25,26 +25,7 @@ public class StreamingStepTests
         };
         var layer = new RecurrentLayer<float>(input, spec, new Rng(9)) { UseFusedKernels = fused };
         var x = Tensor.Normal<float>(new Rng(10), 0, 1, batch, steps, input);
-        var whole = layer.Forward(new Tape<float>(), new Variable<float>(x));
-
-        var state = layer.CreateState(batch);
-        var xt = new float[batch * input];
-        var yt = new float[batch * layer.OutputSize];
-        for (int t = 0; t < steps; t++)
-        {
-            for (int b = 0; b < batch; b++) x.Span.Slice((b * steps + t) * input, input).CopyTo(xt.AsSpan(b * input));
-            layer.Step(xt, state, yt);
-            for (int b = 0; b < batch; b++)
-            {
-                for (int j = 0; j < layer.OutputSize; j++) Assert.Equal(whole.Output.Value[b, t, j], yt[b * layer.OutputSize + j], 5);
-            }
-        }
-        for (int c = 0; c < state.Tensors.Count; c++)
-        {
-            var expected = whole.FinalState[c].Value.ToArray();
-            var actual = state.Tensors[c].ToArray();
-            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
-        }
+        StreamingAssert.StepsEqualForward(layer, x);
     }
 
     [Fact]

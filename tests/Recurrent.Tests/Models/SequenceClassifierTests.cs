@@ -11,7 +11,7 @@ namespace Recurrent.Tests.Models;
 public class SequenceClassifierTests
 {
     /// <summary>Class = sign of the first value of the sequence: only a model that remembers it to the end can tell.</summary>
-    private static (Tensor<float> X, int[] Labels, int[] Lengths) FirstSignBatch(Rng rng, int batch, int steps)
+    internal static (Tensor<float> X, int[] Labels, int[] Lengths) FirstSignBatch(Rng rng, int batch, int steps)
     {
         var x = Tensor.Uniform<float>(rng, -1, 1, batch, steps, 1);
         var labels = new int[batch];
