@@ -331,8 +331,10 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
     /// <summary>The first parameter, in the model's order, whose gradient holds a NaN or an infinity; null if none does.</summary>
     private string? FirstNonFiniteGradient()
     {
-        foreach (var (name, parameter) in _parameters)
+        // An indexed loop: foreach over the interface would allocate an enumerator at every step.
+        for (int i = 0; i < _parameters.Count; i++)
         {
+            var (name, parameter) = _parameters[i];
             // MaxMagnitude is NaN if any element is, +∞ if any is infinite: one vectorised pass decides.
             if (parameter.Grad is { } grad && !float.IsFinite(TensorPrimitives.MaxMagnitude(grad.Span))) return name;
         }

@@ -49,6 +49,24 @@ public class AllocationFreeEvaluationTests
         Assert.True(trainingBytes - evaluationBytes > 50 * 16 * 64 * sizeof(float), $"training {trainingBytes} B, evaluation {evaluationBytes} B");
     }
 
+    [Fact]
+    public void AWarmTrainerStepAllocatesNothing()
+    {
+        // The trainer adds nothing per step to what the model's own forward and backward allocate (zero, once warm).
+        var corpus = CharCorpus.FromText(string.Concat(Enumerable.Repeat("the quick brown fox jumps over the lazy dog. ", 60)), "fox");
+        var model = new CharLanguageModel<float>(new CharModelConfig(corpus.Vocabulary.Count, 8, new RecurrentSpec { HiddenSize = 32, Layers = 2 }), new Rng(1));
+        var trainer = new Trainer<TextBatch>(model, model.Loss, new TrainerOptions { ClipNorm = 1 });
+        var windows = new RandomWindowBatcher(corpus, 8, 16, new Rng(2));
+        for (int i = 0; i < 3; i++)
+        {
+            windows.TryNext(out var warm);
+            trainer.TrainStep(warm!);
+        }
+        windows.TryNext(out var batch);
+        long allocated = Allocated(() => trainer.TrainStep(batch!));
+        Assert.True(allocated == 0, $"a warm training step allocated {allocated} bytes over all threads");
+    }
+
     private static long Allocated(Action action)
     {
         long before = GC.GetTotalAllocatedBytes(precise: true);
