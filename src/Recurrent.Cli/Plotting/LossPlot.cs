@@ -6,17 +6,17 @@ namespace Recurrent.Cli.Plotting;
 internal static class LossPlot
 {
     /// <summary>Writes <c>loss-time.png</c> and <c>loss-steps.png</c> into <paramref name="directory"/>; returns their paths.</summary>
-    public static string[] Write(IReadOnlyList<TrainingRecord> history, string directory, string title)
+    public static string[] Write(IReadOnlyList<TrainingRecord> history, string directory, string title, string yLabel = "cross-entropy (nats/char)")
     {
         Directory.CreateDirectory(directory);
         string byTime = Path.Combine(directory, "loss-time.png");
         string bySteps = Path.Combine(directory, "loss-steps.png");
-        Save(history, r => r.WallSeconds / 60, "training time (minutes, validation excluded)", title, byTime);
-        Save(history, r => r.Step, "optimiser steps", title, bySteps);
+        Save(history, r => r.WallSeconds / 60, "training time (minutes, validation excluded)", title, yLabel, byTime);
+        Save(history, r => r.Step, "optimiser steps", title, yLabel, bySteps);
         return [byTime, bySteps];
     }
 
-    private static void Save(IReadOnlyList<TrainingRecord> history, Func<TrainingRecord, double> x, string xLabel, string title, string path)
+    private static void Save(IReadOnlyList<TrainingRecord> history, Func<TrainingRecord, double> x, string xLabel, string title, string yLabel, string path)
     {
         var plot = new ScottPlot.Plot();
         double[] xs = history.Select(x).ToArray();
@@ -27,7 +27,7 @@ internal static class LossPlot
         valLine.LegendText = "validation (whole split)";
         plot.Title(title);
         plot.XLabel(xLabel);
-        plot.YLabel("cross-entropy (nats/char)");
+        plot.YLabel(yLabel);
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         string temporary = path + ".tmp";
         plot.SavePng(temporary, 900, 560);

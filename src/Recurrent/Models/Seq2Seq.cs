@@ -168,13 +168,24 @@ public sealed class Seq2Seq<T> : Module<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <inheritdoc/>
-    public override ModelDescription Describe() => new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.Seq2SeqConfig));
+    public override ModelDescription Describe() =>
+        new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.Seq2SeqConfig), Metadata.Count == 0 ? null : new Dictionary<string, string>(Metadata));
+
+    /// <summary>
+    /// Strings saved with the model and restored by <see cref="Model.Load(string)"/>: what an application needs to use it
+    /// on new data, such as its vocabularies, feature statistics and data columns. Keys and values are free text.
+    /// </summary>
+    public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Rebuilds a model saved by <see cref="Serialization.ModuleFiles.Save{T}"/> (see <see cref="Model.Load(string)"/>).</summary>
     /// <param name="path">The model file.</param>
     /// <returns>The model with its saved weights.</returns>
     public static Seq2Seq<T> Load(string path) => Model.Load<T, Seq2Seq<T>>(path);
 
-    internal static Seq2Seq<T> FromDescription(ModelDescription description, string file) =>
-        new(Model.ReadConfig(description, ModelJson.Default.Seq2SeqConfig, file), new Rng(0));
+    internal static Seq2Seq<T> FromDescription(ModelDescription description, string file)
+    {
+        var model = new Seq2Seq<T>(Model.ReadConfig(description, ModelJson.Default.Seq2SeqConfig, file), new Rng(0));
+        if (description.Metadata is { } metadata) foreach (var (key, value) in metadata) model.Metadata[key] = value;
+        return model;
+    }
 }

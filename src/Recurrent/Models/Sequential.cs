@@ -144,10 +144,21 @@ public sealed class Sequential<T> : Module<T> where T : unmanaged, IFloatingPoin
     }
 
     /// <inheritdoc/>
-    public override ModelDescription Describe() => new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.SequentialConfig));
+    public override ModelDescription Describe() =>
+        new(Kind, JsonSerializer.Serialize(Config, ModelJson.Default.SequentialConfig), Metadata.Count == 0 ? null : new Dictionary<string, string>(Metadata));
 
-    internal static Sequential<T> FromDescription(ModelDescription description, string file) =>
-        new(Model.ReadConfig(description, ModelJson.Default.SequentialConfig, file), new Rng(0));
+    /// <summary>
+    /// Strings saved with the model and restored by <see cref="Model.Load(string)"/>: what an application needs to use it
+    /// on new data, such as its vocabularies, feature statistics and data columns. Keys and values are free text.
+    /// </summary>
+    public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    internal static Sequential<T> FromDescription(ModelDescription description, string file)
+    {
+        var model = new Sequential<T>(Model.ReadConfig(description, ModelJson.Default.SequentialConfig, file), new Rng(0));
+        if (description.Metadata is { } metadata) foreach (var (key, value) in metadata) model.Metadata[key] = value;
+        return model;
+    }
 
     private Variable<T> Embed(Tape<T> tape, Variable<T> x)
     {
