@@ -44,6 +44,65 @@ public class TokenVocabularyTests
     }
 
     [Fact]
+    public void TheOldConstructorKeepsItsIdsAndHasNoUnknown()
+    {
+        var words = new TokenVocabulary(["red", "<unk>", " "]);
+        Assert.Equal(["<pad>", "<start>", "<end>", "red", "<unk>", " "], words.Tokens);
+        Assert.False(words.HasUnknown);
+        Assert.Equal(-1, words.UnknownId);
+        Assert.Equal(4, words.IdOf("<unk>"));       // an ordinary word here
+        Assert.Equal(5, words.IdOrUnknown(" "));
+        Assert.Equal("Token 'blue' is not in the vocabulary of 6 tokens, which has no <unk> to stand for it. (Parameter 'token')",
+            Assert.Throws<ArgumentException>(() => words.IdOrUnknown("blue")).Message);
+    }
+
+    [Fact]
+    public void WhitespaceIsATokenOnlyOnItsOwn()
+    {
+        var characters = new TokenVocabulary([" ", "\n", "\t", "a"], withUnknown: true);
+        Assert.Equal(["<pad>", "<start>", "<end>", "<unk>", " ", "\n", "\t", "a"], characters.Tokens);
+        Assert.Equal(4, characters.IdOrUnknown(" "));
+        Assert.Throws<ArgumentException>(() => new TokenVocabulary([" a"]));
+        Assert.Throws<ArgumentException>(() => new TokenVocabulary(["  "]));
+        Assert.Throws<ArgumentException>(() => new TokenVocabulary(["<unk>"], withUnknown: true));
+    }
+
+    [Fact]
+    public void BuildOrdersWordsByCountThenOrdinallyAndMapsTheRestToUnknown()
+    {
+        string[] texts = ["the cat sat", "the  dog\tsat\n", "The cat <unk> the end", "<end> <pad>"];
+        var all = TokenVocabulary.Build(texts, SymbolLevel.Words);
+        Assert.True(all.HasUnknown);
+        Assert.Equal(3, all.UnknownId);
+        Assert.Equal(["<pad>", "<start>", "<end>", "<unk>", "the", "cat", "sat", "The", "dog", "end"], all.Tokens);
+        Assert.Equal([4, 5, 3, 3, 7], all.EncodeSymbols(TokenVocabulary.Split("the cat <unk> bird The", SymbolLevel.Words)));
+
+        var frequent = TokenVocabulary.Build(texts, SymbolLevel.Words, minCount: 2);
+        Assert.Equal(["<pad>", "<start>", "<end>", "<unk>", "the", "cat", "sat"], frequent.Tokens);
+        Assert.Equal([4, 3, 6], frequent.EncodeSymbols(["the", "dog", "sat"]));
+
+        var closed = TokenVocabulary.Build(["b a b", "a c"], SymbolLevel.Words, withUnknown: false);
+        Assert.Equal(["<pad>", "<start>", "<end>", "a", "b", "c"], closed.Tokens);
+        Assert.Throws<ArgumentException>(() => closed.EncodeSymbols(["d"]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TokenVocabulary.Build(texts, SymbolLevel.Words, minCount: 0));
+    }
+
+    [Fact]
+    public void CharacterSymbolsAreRunes()
+    {
+        const string Text = "ąą😀 a\n";
+        Assert.Equal(["ą", "ą", "😀", " ", "a", "\n"], TokenVocabulary.Split(Text, SymbolLevel.Characters));
+        Assert.Equal(["ąą😀", "a"], TokenVocabulary.Split(Text, SymbolLevel.Words));
+        Assert.Empty(TokenVocabulary.Split(" \t\n ", SymbolLevel.Words));
+
+        var characters = TokenVocabulary.Build([Text, "a"], SymbolLevel.Characters);
+        // ą and a twice, then the rest by ordinal order of their UTF-16 code units (a surrogate pair sorts above U+0105).
+        Assert.Equal(["<pad>", "<start>", "<end>", "<unk>", "a", "ą", "\n", " ", "😀"], characters.Tokens);
+        Assert.Equal([5, 8, 7, 3], characters.EncodeSymbols(TokenVocabulary.Split("ą😀 ę", SymbolLevel.Characters)));
+        Assert.Equal("ą😀 ", characters.Decode([5, 8, 7], separator: ""));
+    }
+
+    [Fact]
     public void DecoderSequencesShiftTheSentenceByOneStep()
     {
         var sequences = new DecoderSequences(rows: 2, maxTokens: 4);
