@@ -15,6 +15,7 @@ public class DependencyDirectionTests(ITestOutputHelper output)
     public static readonly Dictionary<string, string[]> MayUseOnly = new()
     {
         ["Tensors"] = [],
+        ["Metrics"] = [],
         ["Kernels"] = ["Tensors"],
         ["Autodiff"] = ["Tensors", "Kernels"],
         ["Cells"] = ["Tensors", "Kernels", "Autodiff"],
