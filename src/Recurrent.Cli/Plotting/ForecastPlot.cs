@@ -26,7 +26,8 @@ internal static class ForecastPlot
         }
         else
         {
-            var one = plot.Add.Scatter([.. forecasts.Select(f => (double)(f.Origin + 1))], [.. forecasts.Select(f => f.Forecast[0])]);
+            double[] ox = [.. forecasts.Select(f => (double)(f.Origin + 1))], oy = [.. forecasts.Select(f => f.Forecast[0])];
+            var one = plot.Add.Scatter(ox, oy);
             one.LegendText = "one-step-ahead forecast";
         }
         plot.Title($"{schema.Targets[0]}: forecasts {steps} step{(steps > 1 ? "s" : "")} ahead");

@@ -136,7 +136,7 @@ internal sealed class SeriesData
     }
 
     /// <summary>Turns a model's standardised outputs at <paramref name="origin"/> back into levels, (horizon, targets) row-major.</summary>
-    public double[] Levels(DataSchema schema, Standardizer stats, int origin, ReadOnlySpan<float> output)
+    public double[] ToLevels(DataSchema schema, Standardizer stats, int origin, ReadOnlySpan<float> output)
     {
         int[] targets = TargetIndices(schema);
         var levels = new double[output.Length];

@@ -130,7 +130,7 @@ internal static class TaskEvaluation
             var outputs = model.Outputs(batch).Span;
             for (int r = 0; r < batch.Count; r++)
             {
-                var levels = series.Levels(schema, stats, list[batch.Indices[r]], outputs.Slice(r * h * k, h * k));
+                var levels = series.ToLevels(schema, stats, list[batch.Indices[r]], outputs.Slice(r * h * k, h * k));
                 levels.CopyTo(predicted, batch.Indices[r] * h * k);
             }
         }

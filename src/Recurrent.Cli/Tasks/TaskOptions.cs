@@ -215,9 +215,9 @@ internal sealed class TaskOptions
         return new ModelChoices(
             parse.GetValue(Cell) switch { "gru" => CellKind.Gru, "gru-cudnn" => CellKind.CudnnGru, "elman" => CellKind.Elman, _ => CellKind.Lstm },
             Limits.Size(parse.GetValue(Hidden), Limits.Hidden, "--hidden"), Limits.Size(parse.GetValue(Layers), Limits.Layers, "--layers"),
-            Limits.Size(parse.GetValue(Embed), Limits.Embedding, "--embed"), parse.GetValue(Bidirectional),
+            _task == "forecast" ? 1 : Limits.Size(parse.GetValue(Embed), Limits.Embedding, "--embed"), parse.GetValue(Bidirectional),
             parse.GetValue(Pooling) == "mean" ? SequencePooling.Mean : SequencePooling.LastStep, dropout,
-            parse.GetValue(FrameEncoder) is var fe and >= 0 ? fe : throw new UsageException($"--frame-encoder must be 0 or positive; got {fe}."),
+            parse.GetValue(FrameEncoder) is >= 0 and var fe ? fe : throw new UsageException($"--frame-encoder must be 0 or positive; got {parse.GetValue(FrameEncoder)}."),
             parse.GetValue(Attention));
     }
 

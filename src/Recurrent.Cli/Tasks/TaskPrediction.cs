@@ -152,7 +152,7 @@ internal static class TaskPrediction
         {
             var data = current.Windows(schema, stats, [at]);
             var batch = TaskBatches.Fill(data, [0]);
-            var levels = current.Levels(schema, stats, at, model.Outputs(batch).Span);
+            var levels = current.ToLevels(schema, stats, at, model.Outputs(batch).Span);
             result.AddRange(levels);
             if (result.Count >= steps * k) break;
             current = current.Continue(at, levels, schema);

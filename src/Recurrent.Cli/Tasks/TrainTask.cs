@@ -3,6 +3,7 @@ using System.Globalization;
 using Recurrent.Cli.Plotting;
 using Recurrent.Data;
 using Recurrent.Serialization;
+using Recurrent.Tensors;
 using Recurrent.Training;
 using Spectre.Console;
 

@@ -41,13 +41,14 @@ public sealed class TaskDataFiles : IDisposable
             for (int t = 0; t < length; t++) steps.Append("s").Append(i).Append(',').Append(t).Append(',').Append(F(sign * (0.5 + rng.NextDouble()))).Append(',').Append(sign > 0 ? "pos" : "neg").Append('\n');
         }
         Write("steps.csv", steps.ToString());
-        // tag, JSONL: a token is V if it starts with a vowel, else C.
+        // tag, JSONL: a token is V if it is a vowel, C if not, and P whatever it is when it follows "x" (context matters).
         var tagged = new StringBuilder();
         for (int i = 0; i < 400; i++)
         {
-            var tokens = Enumerable.Range(0, 2 + i % 5).Select(_ => RandomWord(rng, 1, 3, "aeioubcdfg")).ToArray();
+            var tokens = Enumerable.Range(0, 3 + i % 5).Select(_ => "aebcdx"[rng.Next(6)].ToString()).ToArray();
+            var tags = tokens.Select((t, k) => k > 0 && tokens[k - 1] == "x" ? "P" : "ae".Contains(t[0]) ? "V" : "C");
             tagged.Append("{\"input\":[").Append(string.Join(',', tokens.Select(t => $"\"{t}\""))).Append("],\"tags\":[")
-                .Append(string.Join(',', tokens.Select(t => "aeiou".Contains(t[0]) ? "\"V\"" : "\"C\""))).Append("]}\n");
+                .Append(string.Join(',', tags.Select(t => $"\"{t}\""))).Append("]}\n");
         }
         Write("tagged.jsonl", tagged.ToString());
         // seq2seq: copy a word into upper-case letters separated by spaces ("abc" → "A B C").
