@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Recurrent.Cli;
 using Recurrent.Cli.Commands;
+using Recurrent.Cli.Tasks;
 
 var bench = new Command("bench", "Measure Recurrent's kernels (compare with ../shared/peers).")
 {

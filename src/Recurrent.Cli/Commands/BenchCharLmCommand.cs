@@ -43,7 +43,7 @@ internal static class BenchCharLmCommand
             Limits.NonNegative(parse.GetValue(clip), double.MaxValue, "--clip");
             string? path = parse.GetValue(corpus);
             var text = path is null ? BuiltInCorpus.Load() : CommonOptions.ReadInput("--corpus", path, () => CharCorpus.Load(path));
-            CharLmTrainCommand.CheckMemory(text.Vocabulary.Count, e, h, l, Recurrent.Cells.CellKind.Lstm, b, s);
+            CharLmTraining.CheckMemory(text.Vocabulary.Count, e, h, l, Recurrent.Cells.CellKind.Lstm, b, s);
             var model = new CharLanguageModel<float>(new CharModelConfig(text.Vocabulary.Count, e, new RecurrentSpec { HiddenSize = h, Layers = l }), new Rng(parse.GetValue(seed)));
             var trainer = new Trainer<TextBatch>(model, model.Loss, new TrainerOptions
             {

@@ -1,18 +1,27 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Recurrent.Training;
 
 namespace Recurrent.Cli.Commands;
 
 /// <summary>
-/// The settings of a <c>charlm train</c> run, kept as <c>run.json</c> in its output directory so that <c>--resume</c>
-/// continues with the data and options it started with. (The model file itself holds no local path.)
+/// The settings of a <c>charlm train</c> or <c>train lm</c> run, kept as <c>run.json</c> in its output directory so
+/// that <c>--resume</c> continues with the data and options it started with. (The model file itself holds no local path.)
 /// </summary>
 internal sealed record CharLmRun
 {
     public const string FileName = "run.json";
 
+    /// <summary>The training text; null for the built-in corpus.</summary>
     public string? Corpus { get; init; }
+
+    /// <summary>The share of <see cref="Corpus"/>, at its end, held out for validation (unused with <see cref="Validation"/>).</summary>
     public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>A separate validation text (<c>train lm --valid</c>), or null to validate on the end of <see cref="Corpus"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Validation { get; init; }
+
     public int Batch { get; init; } = 32;
     public int Window { get; init; } = 64;
     public double LearningRate { get; init; } = 2e-3;
@@ -70,7 +79,7 @@ internal sealed record CharLmRun
         Limits.NonNegative(WarmupSteps, int.MaxValue, At(nameof(WarmupSteps)));
         Limits.Positive(EvalEverySeconds, Limits.Seconds, At(nameof(EvalEverySeconds)));
         Limits.NonNegative(Patience, int.MaxValue, At(nameof(Patience)));
-        if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new InvalidDataException($"{At(nameof(ValidationFraction))} must be in (0, 1); got {ValidationFraction}.");
+        if (Validation is null && !(ValidationFraction > 0 && ValidationFraction < 1)) throw new InvalidDataException($"{At(nameof(ValidationFraction))} must be in (0, 1); got {ValidationFraction}.");
         if (Minutes is { } m) Limits.Positive(m, Limits.Minutes, At(nameof(Minutes)));
         if (Steps is <= 0) throw new InvalidDataException($"{At(nameof(Steps))} must be positive; got {Steps}.");
     }

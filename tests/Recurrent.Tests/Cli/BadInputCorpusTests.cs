@@ -106,7 +106,7 @@ public sealed class BadInputCorpusTests(BadInputFixture fixture) : IClassFixture
     public void TheCorpusCoversEveryCommand()
     {
         Assert.True(Table.Count >= 60, $"{Table.Count} cases");
-        string[] commands = ["recurrent", "charlm train", "charlm train --resume", "charlm sample", "charlm eval", "experiment", "bench gemm", "bench rnn", "bench charlm"];
+        string[] commands = ["recurrent", "charlm train", "charlm train --resume", "charlm sample", "charlm eval", "train lm", "train lm --resume", "experiment", "bench gemm", "bench rnn", "bench charlm"];
         foreach (string command in commands) Assert.Contains(Table.Keys, k => k.StartsWith(command + ":", StringComparison.Ordinal));
     }
 
@@ -121,6 +121,9 @@ public sealed class BadInputCorpusTests(BadInputFixture fixture) : IClassFixture
         string[] Resume(CaseFolder f, string run, params string[] extra) => ["charlm", "train", "--resume", "--out", run, "--steps", "1", "--sample-length", "0", .. extra];
         string[] Sample(string checkpoint, params string[] extra) => Merge(["charlm", "sample"], ["--checkpoint", checkpoint, "--length", "5"], extra);
         string[] Eval(CaseFolder f, string checkpoint, params string[] extra) => ["charlm", "eval", "--checkpoint", checkpoint, "--file", f.Corpus, .. extra];
+        string[] TrainLm(CaseFolder f, params string[] extra) => Merge(["train", "lm"],
+            ["--data", f.Corpus, "--steps", "1", "--hidden", "8", "--embed", "4", "--layers", "1", "--batch", "2", "--window", "8",
+             "--sample-length", "0", "--out", f.EarlierOutput()], extra);
         string[] Experiment(CaseFolder f, params string[] extra) => Merge(["experiment", "long-term"], ["--steps", "1", "--quiet", "", "--out", f.EarlierExperiment()], extra);
         byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -190,6 +193,15 @@ public sealed class BadInputCorpusTests(BadInputFixture fixture) : IClassFixture
         yield return new("charlm train --resume: run.json Batch 0", f => Resume(f, f.EarlierRun(runJson: "{\"Batch\": 0}")), "run.json: Batch");
         yield return new("charlm train --resume: run.json LearningRate 1e300", f => Resume(f, f.EarlierRun(runJson: "{\"LearningRate\": 1e300}")), "run.json: LearningRate");
         yield return new("charlm train --resume: --corpus outside the vocabulary", f => Resume(f, f.EarlierRun(), "--corpus", f.Write("xyz.txt", "xyz xyz xyz\n")), "does not fit the given vocabulary");
+
+        // train lm: its texts (its model and training options are charlm train's, checked above).
+        yield return new("train lm: no --data", f => ["train", "lm", "--steps", "1", "--out", f.EarlierOutput()], "--data is required");
+        yield return new("train lm: missing --data", f => TrainLm(f, "--data", Path.Combine(f.Path, "missing.txt")), "missing.txt' does not exist");
+        yield return new("train lm: missing --valid", f => TrainLm(f, "--valid", Path.Combine(f.Path, "missing.txt")), "missing.txt' does not exist");
+        yield return new("train lm: --valid outside the vocabulary", f => TrainLm(f, "--valid", f.Write("valid.txt", "abc ab\nca cz\n")), "'z' (U+007A) at position 11 (line 2, column 5)", "valid.txt");
+        yield return new("train lm: --valid with --valid-fraction", f => TrainLm(f, "--valid", f.Corpus, "--valid-fraction", "0.2"), "--valid-fraction conflicts with --valid");
+        yield return new("train lm: --valid-fraction 0", f => TrainLm(f, "--valid-fraction", "0"), "--valid-fraction must be in (0, 1)");
+        yield return new("train lm --resume: --valid conflicts", f => ["train", "lm", "--resume", "--out", f.EarlierRun(), "--steps", "1", "--valid", f.Corpus], "--valid conflicts with --resume");
 
         // charlm sample.
         yield return new("charlm sample: unknown option", f => Sample(f.Write("m.safetensors", f.Fixture.Model), "--bogus"), "'--bogus'");

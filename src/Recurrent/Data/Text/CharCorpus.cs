@@ -39,7 +39,7 @@ public sealed class CharCorpus
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{label} does not fit the given vocabulary: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new InvalidDataException($"{label} does not fit the given vocabulary: {Unknown(text, vocabulary) ?? e.Message.ReplaceLineEndings(" ")}", e);
         }
         // nanoGPT's int(n * 0.9); the 1e-9 keeps products such as 10 · 0.7 = 6.9999… from losing a character.
         TrainLength = (int)Math.Floor(text.Length * (1 - validationFraction) + 1e-9);
@@ -142,6 +142,18 @@ public sealed class CharCorpus
                 $"{label} has a single distinct character ({CharVocabulary.Describe(text[0])}); a language model needs at least 2.");
         }
         return new CharCorpus(label, name, text, vocabulary ?? CharVocabulary.FromText(text), validationFraction);
+    }
+
+    /// <summary>Names the first character of <paramref name="text"/> outside <paramref name="vocabulary"/>, by position, line and column.</summary>
+    private static string? Unknown(string text, CharVocabulary vocabulary)
+    {
+        int i = 0;
+        while (i < text.Length && vocabulary.Contains(text[i])) i++;
+        if (i == text.Length) return null;
+        int line = 1 + text.AsSpan(0, i).Count('\n');
+        int column = i - (i == 0 ? 0 : text.LastIndexOf('\n', i - 1) + 1) + 1;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"character {CharVocabulary.Describe(text[i])} at position {i} (line {line}, column {column}) is not among its {vocabulary.Count} characters.");
     }
 
     private static void CheckFraction(double validationFraction)

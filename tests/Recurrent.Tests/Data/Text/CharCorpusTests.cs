@@ -99,7 +99,9 @@ public sealed class CharCorpusTests : IDisposable
         Assert.Equal([5, 0, 3, 4], corpus.Ids.ToArray());
         var e = Assert.Throws<InvalidDataException>(() => CharCorpus.FromText("faze", "checkpoint text", vocabulary: vocabulary));
         Assert.Contains("'checkpoint text'", e.Message);
-        Assert.Contains("'z' (U+007A) at position 2", e.Message);
+        Assert.Contains("'z' (U+007A) at position 2 (line 1, column 3)", e.Message);
+        var multiline = Assert.Throws<InvalidDataException>(() => CharCorpus.FromText("fa\nde\nbz", vocabulary: CharVocabulary.FromText("abcdef\n")));
+        Assert.Contains("'z' (U+007A) at position 7 (line 3, column 2)", multiline.Message);
     }
 
     [Fact]
