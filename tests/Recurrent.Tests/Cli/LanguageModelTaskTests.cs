@@ -63,7 +63,7 @@ public class LanguageModelTaskTests
         Assert.Contains($"carried state {carried.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)} nats/char", line.Stdout);
         Assert.Contains($"over {ids.Length - 1} predicted characters", line.Stdout);
 
-        var predict = CliProcess.Run(folder.Path, "predict", "--model", best, "--text", "the c");
+        var predict = CliProcess.Run(folder.Path, "predict", "--model", best, "--text", "the c", "--length", "100");
         Assert.True(predict.ExitCode == 0, predict.Stderr);
         string continued = predict.Stdout.TrimEnd('\n');
         Assert.StartsWith("the c", continued);
