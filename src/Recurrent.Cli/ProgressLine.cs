@@ -8,7 +8,7 @@ namespace Recurrent.Cli;
 /// The live progress line of a training run on a terminal (bar, step, chars/s, train loss, last validation loss,
 /// ETA), redrawn in place a few times a second; when stdout is redirected, a plain line every ten seconds instead.
 /// </summary>
-internal sealed class ProgressLine
+internal sealed class ProgressLine(string unit = "chars")
 {
     private readonly bool _interactive = !Console.IsOutputRedirected;
     private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
@@ -19,7 +19,7 @@ internal sealed class ProgressLine
         double every = _interactive ? 0.25 : 10;
         if (_sinceDraw.Elapsed.TotalSeconds < every) return;
         _sinceDraw.Restart();
-        string text = Format(p);
+        string text = Format(p, unit);
         if (_interactive)
         {
             int width = Math.Max(20, SafeWidth() - 1);
@@ -40,7 +40,7 @@ internal sealed class ProgressLine
         _drawn = false;
     }
 
-    private static string Format(TrainingProgress p)
+    private static string Format(TrainingProgress p, string unit)
     {
         var c = CultureInfo.InvariantCulture;
         string bar = "";
@@ -53,7 +53,7 @@ internal sealed class ProgressLine
             if (f > 0) eta = " | ETA " + TimeSpan.FromSeconds(p.WallSeconds * (1 - f) / f).ToString(@"m\:ss", c);
         }
         string val = p.ValidationLoss is { } v ? v.ToString("F3", c) : "-";
-        return string.Create(c, $"{bar}step {p.Step} | {p.ExamplesPerSecond / 1000:F1}k chars/s | train {p.TrainLoss:F3} | val {val}{eta}");
+        return string.Create(c, $"{bar}step {p.Step} | {p.ExamplesPerSecond / 1000:F1}k {unit}/s | train {p.TrainLoss:F3} | val {val}{eta}");
     }
 
     private static int SafeWidth()

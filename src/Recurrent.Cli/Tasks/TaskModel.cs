@@ -44,7 +44,7 @@ internal sealed class TaskModel
             _ => new Sequential<float>(new SequentialConfig(inputs,
                 schema.Task == "forecast" ? schema.Horizon * schema.Targets!.Length : schema.Classes!.Length, [spec],
                 schema.Task == "tag" ? SequencePooling.AllSteps : choices.Pooling,
-                schema.Symbolic ? choices.Embed : 0, schema.Symbolic ? 0 : choices.FrameEncoder), rng),
+                schema.Symbolic ? choices.Embed : 0, schema.Symbolic ? 0 : choices.FrameEncoder, choices.InputDropout, choices.OutputDropout), rng),
         };
         var model = new TaskModel(module, schema);
         model.Metadata[DataSchema.MetadataKey] = schema.ToJson();

@@ -53,6 +53,8 @@ internal sealed class TaskOptions
         Pooling = new Option<string>("--pooling") { Description = "classify: last (the last step's state, and the first step's for the backward direction) or mean (over the steps).", DefaultValueFactory = _ => "last" };
         Pooling.AcceptOnlyFromAmong("last", "mean");
         Dropout = new Option<double>("--dropout") { Description = "Dropout between stacked layers.", DefaultValueFactory = _ => 0.0 };
+        InputDropout = new Option<double>("--input-dropout") { Description = "Dropout on the embedded symbols or encoded features the recurrent layer reads (training only).", DefaultValueFactory = _ => 0.0 };
+        OutputDropout = new Option<double>("--output-dropout") { Description = "Dropout on the states the output layer reads (training only).", DefaultValueFactory = _ => 0.0 };
         FrameEncoder = new Option<int>("--frame-encoder") { Description = "Numeric inputs: size of a linear + relu layer applied to every step first (0: none).", DefaultValueFactory = _ => 0 };
         Attention = new Option<bool>("--attention") { Description = "seq2seq: the decoder attends over the encoder's outputs (Luong).", DefaultValueFactory = _ => true };
         Epochs = new Option<int?>("--epochs") { Description = $"Budget: passes over the training data (default {DefaultEpochs(task)} when no --minutes or --steps)." };
@@ -97,6 +99,8 @@ internal sealed class TaskOptions
     public Option<string> Pooling { get; }
     public Option<double> Dropout { get; }
     public Option<int> FrameEncoder { get; }
+    public Option<double> InputDropout { get; }
+    public Option<double> OutputDropout { get; }
     public Option<bool> Attention { get; }
     public Option<int?> Epochs { get; }
     public Option<double?> Minutes { get; }
@@ -114,7 +118,9 @@ internal sealed class TaskOptions
     /// <summary>The options this task takes, in help order.</summary>
     public IEnumerable<Option> For()
     {
-        yield return Data; yield return Valid; yield return ValidFraction; yield return Out;
+        yield return Data;
+        if (_task != "forecast") yield return Valid;
+        yield return ValidFraction; yield return Out;
         if (_task == "forecast")
         {
             yield return Target; yield return Features; yield return Time; yield return Window; yield return Horizon; yield return Difference; yield return From; yield return To;
@@ -131,7 +137,7 @@ internal sealed class TaskOptions
         if (_task is "classify" or "tag") yield return Bidirectional;
         if (_task == "classify") yield return Pooling;
         yield return Dropout;
-        if (_task != "seq2seq") yield return FrameEncoder;
+        if (_task != "seq2seq") { yield return InputDropout; yield return OutputDropout; yield return FrameEncoder; }
         if (_task == "seq2seq") yield return Attention;
         yield return Epochs; yield return Minutes; yield return Steps; yield return Batch; yield return Lr; yield return WeightDecay; yield return Clip;
         yield return Schedule; yield return Warmup; yield return Patience; yield return Seed; yield return Threads;
@@ -210,15 +216,20 @@ internal sealed class TaskOptions
 
     public ModelChoices Model(ParseResult parse)
     {
-        double dropout = parse.GetValue(Dropout);
-        if (!(dropout >= 0 && dropout < 1)) throw new UsageException($"--dropout must be in [0, 1); got {dropout}.");
+        double dropout = Probability(parse, Dropout), input = Probability(parse, InputDropout), output = Probability(parse, OutputDropout);
         return new ModelChoices(
             parse.GetValue(Cell) switch { "gru" => CellKind.Gru, "gru-cudnn" => CellKind.CudnnGru, "elman" => CellKind.Elman, _ => CellKind.Lstm },
             Limits.Size(parse.GetValue(Hidden), Limits.Hidden, "--hidden"), Limits.Size(parse.GetValue(Layers), Limits.Layers, "--layers"),
             _task == "forecast" ? 1 : Limits.Size(parse.GetValue(Embed), Limits.Embedding, "--embed"), parse.GetValue(Bidirectional),
             parse.GetValue(Pooling) == "mean" ? SequencePooling.Mean : SequencePooling.LastStep, dropout,
             parse.GetValue(FrameEncoder) is >= 0 and var fe ? fe : throw new UsageException($"--frame-encoder must be 0 or positive; got {parse.GetValue(FrameEncoder)}."),
-            parse.GetValue(Attention));
+            parse.GetValue(Attention), input, output);
+    }
+
+    private static double Probability(ParseResult parse, Option<double> option)
+    {
+        double p = parse.GetValue(option);
+        return p >= 0 && p < 1 ? p : throw new UsageException($"{option.Name} must be in [0, 1); got {p}.");
     }
 
     public static SymbolLevel Level(string name) => name == "words" ? SymbolLevel.Words : SymbolLevel.Characters;

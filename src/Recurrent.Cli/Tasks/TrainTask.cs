@@ -124,7 +124,7 @@ internal static class TrainTask
 
     private static TrainingResult Fit(Trainer<TaskBatch> trainer, TaskBatches source, TaskBatches? validation, string unit)
     {
-        var progressLine = new ProgressLine();
+        var progressLine = new ProgressLine("samples");
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

@@ -12,10 +12,10 @@ namespace Recurrent.Models;
 /// The common stack of a sequence model as one container, built from a <see cref="SequentialConfig"/> and saved and
 /// loaded as a whole: an embedding of token ids or a frame encoder, recurrent stages, pooling over time, a linear head:
 /// <code>
-/// e[t] = E[x[t]]  or  e[t] = relu(W_e·x[t] + b_e)  or  e[t] = x[t]
+/// e[t] = E[x[t]]  or  e[t] = relu(W_e·x[t] + b_e)  or  e[t] = x[t]       then dropout (InputDropout, training only)
 /// h[t] = RNN_k(… RNN_1(e) …)[t]                                  the recurrent stages, in order
 /// v = h[len]  or  v = (1/len)·Σ_t h[t]  or  v[t] = h[t]           pooling: last step, mean, or every step
-/// ŷ = softmax(W_yh·v + b_y)                                        the head (softmax in the loss)
+/// ŷ = softmax(W_yh·dropout(v) + b_y)                               the head (OutputDropout, training only; softmax in the loss)
 /// </code>
 /// </summary>
 /// <remarks>
@@ -90,6 +90,7 @@ public sealed class Sequential<T> : Module<T> where T : unmanaged, IFloatingPoin
         ArgumentNullException.ThrowIfNull(tape);
         ArgumentNullException.ThrowIfNull(x);
         var h = Embed(tape, x);
+        if (IsTraining && Config.InputDropout > 0) h = tape.Dropout(h, Config.InputDropout);
         for (int i = 0; i < _recurrent.Length; i++)
         {
             h = _recurrent[i].Forward(tape, h, null, lengths).Output;
@@ -100,6 +101,7 @@ public sealed class Sequential<T> : Module<T> where T : unmanaged, IFloatingPoin
             SequencePooling.Mean => tape.MeanOverSteps(h, lengths),
             _ => h,
         };
+        if (IsTraining && Config.OutputDropout > 0) pooled = tape.Dropout(pooled, Config.OutputDropout);
         return Head.Forward(tape, pooled);
     }
 

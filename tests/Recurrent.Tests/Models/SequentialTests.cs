@@ -115,6 +115,28 @@ public class SequentialTests
     }
 
     [Fact]
+    public void InputAndOutputDropoutActOnlyWhileTraining()
+    {
+        var spec = new RecurrentSpec { HiddenSize = 6 };
+        var plain = new Sequential<float>(new SequentialConfig(5, 3, [spec], EmbeddingSize: 4), new Rng(4));
+        var dropped = new Sequential<float>(new SequentialConfig(5, 3, [spec], EmbeddingSize: 4, InputDropout: 0.5, OutputDropout: 0.5), new Rng(4));
+        var ids = new Tensor<float>([1, 2, 3, 4, 0, 1, 2, 3], 2, 4, 1);
+        float[] Run(Sequential<float> m) => m.Forward(new Tape<float>(), new Variable<float>(ids)).Value.ToArray();
+        Assert.NotEqual(Run(plain), Run(dropped)); // training: some inputs and states are zeroed
+        plain.Eval();
+        dropped.Eval();
+        Assert.Equal(Run(plain), Run(dropped)); // evaluation: the same weights compute the same function
+
+        using var folder = new TemporaryFolder();
+        string path = folder.File("dropout.safetensors");
+        dropped.Save(path);
+        var loaded = Assert.IsType<Sequential<float>>(Model.Load(path));
+        Assert.Equal((0.5, 0.5), (loaded.Config.InputDropout, loaded.Config.OutputDropout));
+        var e = Assert.Throws<ArgumentException>(() => new SequentialConfig(5, 3, [spec], InputDropout: 1).Validate());
+        Assert.Contains("InputDropout is 1", e.Message);
+    }
+
+    [Fact]
     public void BadConfigurationsNameTheProblem()
     {
         var e = Assert.Throws<ArgumentException>(() => new Sequential<float>(new SequentialConfig(3, 2, []), new Rng(1)));
