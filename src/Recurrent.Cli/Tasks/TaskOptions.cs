@@ -49,7 +49,7 @@ internal sealed class TaskOptions
         Hidden = new Option<int>("--hidden") { Description = "Hidden units per layer and direction, H.", DefaultValueFactory = _ => forecast ? 32 : seq2seq ? 256 : 128 };
         Layers = new Option<int>("--layers") { Description = "Stacked recurrent layers.", DefaultValueFactory = _ => 1 };
         Embed = new Option<int>("--embed") { Description = "Embedding size of input symbols.", DefaultValueFactory = _ => seq2seq ? 64 : 32 };
-        Bidirectional = new Option<bool>("--bidirectional") { Description = "Read each sequence both ways (classify, tag; a seq2seq encoder is one-way).", DefaultValueFactory = _ => task is "classify" or "tag" };
+        Bidirectional = new Option<bool>("--bidirectional") { Description = "Read each sequence both ways: on by default; --bidirectional false reads forward only.", DefaultValueFactory = _ => task is "classify" or "tag" };
         Pooling = new Option<string>("--pooling") { Description = "classify: last (the last step's state, and the first step's for the backward direction) or mean (over the steps).", DefaultValueFactory = _ => "last" };
         Pooling.AcceptOnlyFromAmong("last", "mean");
         Dropout = new Option<double>("--dropout") { Description = "Dropout between stacked layers.", DefaultValueFactory = _ => 0.0 };
