@@ -7,15 +7,17 @@ namespace Recurrent.Cli.Tasks;
 /// <summary>
 /// Hands out the padded batches of a <see cref="TaskData"/>, pass after pass. When shuffling, each pass draws a new
 /// order, then sorts runs of 32 batches' worth of samples by length and shuffles the batches made from them
-/// ("bucketing"), so that a batch pads little while the order stays random.
+/// ("bucketing"), so that a batch pads little while the order stays random. A checkpoint keeps the generator's state
+/// at the start of the pass and the position in it, so a resumed run draws the batches it would have drawn.
 /// </summary>
-internal sealed class TaskBatches : IBatchSource<TaskBatch>
+internal sealed class TaskBatches : IBatchSource<TaskBatch>, IResumable
 {
     private const int BucketBatches = 32;
     private readonly TaskData _data;
     private readonly int _batchSize;
     private readonly Rng? _rng;
     private readonly List<int[]> _batches = [];
+    private readonly Rng _passStart = new(0);
     private int _position;
 
     public TaskBatches(TaskData data, int batchSize, Rng? shuffle)
@@ -87,8 +89,27 @@ internal sealed class TaskBatches : IBatchSource<TaskBatch>
         return batch;
     }
 
+    public void SaveState(TrainingState state)
+    {
+        state.Set("data.position", _position);
+        if (_rng is not null) state.Set("data.pass_start", _passStart);
+    }
+
+    public void LoadState(TrainingState state)
+    {
+        long position = state.GetInt64("data.position");
+        if (position < 0 || position > _batches.Count) throw new InvalidDataException($"training state 'data.position' is {position}; expected a batch in [0, {_batches.Count}].");
+        if (_rng is not null)
+        {
+            state.Restore("data.pass_start", _rng);
+            Plan(); // the same generator state draws the same pass
+        }
+        _position = (int)position;
+    }
+
     private void Plan()
     {
+        if (_rng is not null) _passStart.State = _rng.State;
         _batches.Clear();
         int n = _data.Count;
         var order = new int[n];

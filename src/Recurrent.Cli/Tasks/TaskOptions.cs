@@ -18,7 +18,7 @@ internal sealed class TaskOptions
     {
         _task = task;
         bool forecast = task == "forecast", seq2seq = task == "seq2seq";
-        Data = new Option<string>("--data") { Description = "Training data: CSV/TSV with a header" + (forecast ? " (one row per time step)." : ", or JSONL (one object per sample)."), Required = true };
+        Data = new Option<string?>("--data") { Description = "Training data: CSV/TSV with a header" + (forecast ? " (one row per time step)." : ", or JSONL (one object per sample).") + " Required, except with --resume." };
         Valid = new Option<string?>("--valid") { Description = "Validation data in the same format (default: --valid-fraction of --data)." };
         ValidFraction = new Option<double>("--valid-fraction")
         {
@@ -72,7 +72,7 @@ internal sealed class TaskOptions
         Threads = CommonOptions.Threads();
     }
 
-    public Option<string> Data { get; }
+    public Option<string?> Data { get; }
     public Option<string?> Valid { get; }
     public Option<double> ValidFraction { get; }
     public Option<string> Out { get; }

@@ -19,26 +19,75 @@ internal static class TrainTask
 {
     public const string ModelFile = "model.safetensors";
 
+    /// <summary>The file in a run folder that keeps the options the run was started with, for <c>--resume</c>.</summary>
+    public const string RunFile = "task-run.json";
+
     public static Command Create(string task, string description)
     {
         var o = new TaskOptions(task);
         var command = new Command(task, description);
         foreach (var option in o.For()) command.Options.Add(option);
-        command.SetAction(parse => CliErrors.Run(parse, () => Run(task, o, parse)));
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint with the options it started with (a new --epochs/--minutes/--steps replaces the budget)." };
+        command.Options.Add(resume);
+        command.SetAction(parse => CliErrors.Run(parse, () => parse.GetValue(resume) ? Resume(command, task, o, parse) : Run(task, o, parse, resuming: false)));
         return command;
     }
 
-    private static int Run(string task, TaskOptions o, ParseResult parse)
+    /// <summary>
+    /// Re-reads the options a run started with from its <see cref="RunFile"/>, with a new budget if one is given, and
+    /// continues it: the same data and schema build the same model, and the trainer's checkpoint restores the weights,
+    /// optimizer, schedule and the position in the shuffled pass.
+    /// </summary>
+    private static int Resume(Command command, string task, TaskOptions o, ParseResult parse)
+    {
+        Option[] budget = [o.Epochs, o.Minutes, o.Steps];
+        var given = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+            .Where(r => !r.Implicit && r.Option.Name is not "--resume" and not "--out" and not "--threads" && !budget.Contains(r.Option)).Select(r => r.Option.Name).FirstOrDefault();
+        if (given is not null) throw new UsageException($"{given} conflicts with --resume: a resumed run keeps the data and options of its {RunFile}; only --out, --epochs, --minutes, --steps and --threads apply.");
+        string output = parse.GetValue(o.Out)!;
+        string runFile = Path.Combine(output, RunFile), last = Path.Combine(output, Trainer<TaskBatch>.LastCheckpoint);
+        if (!File.Exists(runFile) || !File.Exists(last)) throw new UsageException($"--resume: {output} holds no run of 'recurrent train {task}' to continue ({RunFile} and {Trainer<TaskBatch>.LastCheckpoint} are needed).");
+        string[] stored;
+        try
+        {
+            stored = System.Text.Json.JsonSerializer.Deserialize<string[]>(File.ReadAllText(runFile)) ?? throw new System.Text.Json.JsonException("null");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{runFile}: not the option list of a run ({e.Message.ReplaceLineEndings(" ")}).");
+        }
+        var tokens = new List<string>(stored);
+        bool newBudget = budget.Any(b => parse.GetResult(b) is { Implicit: false });
+        if (newBudget)
+        {
+            // The stored budget gives way to the new one.
+            for (int i = tokens.Count - 2; i >= 0; i--)
+            {
+                if (budget.Any(b => b.Name == tokens[i])) tokens.RemoveRange(i, 2);
+            }
+            foreach (var b in budget)
+            {
+                if (parse.GetResult(b) is { Implicit: false } r) tokens.AddRange([b.Name, string.Join(' ', r.Tokens.Select(t => t.Value))]);
+            }
+        }
+        if (parse.GetValue(o.Threads) is { } threads) tokens.AddRange(["--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        tokens.AddRange(["--out", output]);
+        var again = command.Parse(tokens);
+        if (again.Errors.Count > 0) throw new InvalidDataException($"{runFile}: its options no longer parse ({again.Errors[0].Message.ReplaceLineEndings(" ")}).");
+        return Run(task, o, again, resuming: true);
+    }
+
+    private static int Run(string task, TaskOptions o, ParseResult parse, bool resuming)
     {
         CommonOptions.ApplyThreads(parse.GetValue(o.Threads));
-        string dataPath = parse.GetValue(o.Data)!, output = parse.GetValue(o.Out)!;
+        string dataPath = parse.GetValue(o.Data) ?? throw new UsageException("--data FILE is required: the training data."), output = parse.GetValue(o.Out)!;
         string? validPath = parse.GetValue(o.Valid);
         double fraction = parse.GetValue(o.ValidFraction);
         if (!(fraction >= 0 && fraction < 1)) throw new UsageException($"--valid-fraction must be in [0, 1); got {fraction}.");
         if (task != "forecast" && fraction == 0 && validPath is null) throw new UsageException("--valid-fraction 0 leaves no validation data; give --valid FILE or a fraction in (0, 1).");
         if (!File.Exists(dataPath) && !Directory.Exists(dataPath)) throw new UsageException($"--data: '{dataPath}' does not exist.");
         if (validPath is not null && !File.Exists(validPath)) throw new UsageException($"--valid: '{validPath}' does not exist.");
-        if (File.Exists(Path.Combine(output, Trainer<TaskBatch>.LastCheckpoint))) throw new UsageException($"{output} already holds a run ({Trainer<TaskBatch>.LastCheckpoint}); choose another --out.");
+        if (!resuming && File.Exists(Path.Combine(output, Trainer<TaskBatch>.LastCheckpoint))) throw new UsageException($"{output} already holds a run ({Trainer<TaskBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
         var budget = Budget(o, parse, task);
         var choices = o.Model(parse);
         var schema = o.Schema(parse, dataPath);
@@ -75,7 +124,14 @@ internal static class TrainTask
         var model = TaskModel.Create(schema, choices, Math.Max(1, maxTarget + Math.Max(5, maxTarget / 2)), seed);
         CommonOptions.PrepareOutputFolder(output, "--out");
         string metricsPath = Path.Combine(output, "metrics.jsonl");
-        if (File.Exists(metricsPath)) File.Delete(metricsPath);
+        if (!resuming)
+        {
+            if (File.Exists(metricsPath)) File.Delete(metricsPath);
+            // The options as given, minus --out (a resumed run names its folder), so that --resume can rebuild the run.
+            var tokens = parse.Tokens.SkipWhile(t => t.Type == System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value).ToList();
+            for (int i = tokens.Count - 2; i >= 0; i--) if (tokens[i] == "--out") tokens.RemoveRange(i, 2);
+            AtomicText(Path.Combine(output, RunFile), System.Text.Json.JsonSerializer.Serialize(tokens));
+        }
 
         AnsiConsole.MarkupLine(Markup.Escape($"{task}: {training.Count:N0} training and {validation.Count:N0} validation samples from {dataPath}{(validPath is null ? "" : " and " + validPath)}"));
         AnsiConsole.MarkupLine(Markup.Escape($"Model: {Describe(model, choices)} ({model.Module.ParameterCount:N0} parameters)"));
@@ -94,6 +150,11 @@ internal static class TrainTask
             MetricsFile = metricsPath,
         };
         var trainer = new Trainer<TaskBatch>(model.Module, model.Loss, options);
+        if (resuming)
+        {
+            trainer.Resume(Path.Combine(output, Trainer<TaskBatch>.LastCheckpoint));
+            AnsiConsole.MarkupLine(Markup.Escape($"Resuming at step {trainer.Step} ({trainer.WallSeconds:F0} s of training)."));
+        }
         var source = new TaskBatches(training, batchSize, new Rng(seed ^ 0xDA7A_5EED));
         var check = validation.Count > 0 && (task != "forecast" || validation.Values.Length > 0) ? new TaskBatches(validation, 256, null) : null;
         var result = Fit(trainer, source, check, task == "forecast" ? "MSE (standardised)" : "nats");
@@ -156,6 +217,13 @@ internal static class TrainTask
             Console.CancelKeyPress -= onCancel;
             progressLine.Clear();
         }
+    }
+
+    private static void AtomicText(string path, string text)
+    {
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
     }
 
     private static (int? Epochs, long? Steps, TimeSpan? Duration) Budget(TaskOptions o, ParseResult parse, string task)

@@ -110,4 +110,21 @@ public sealed class TaskCommandTests(TaskDataFiles files) : IClassFixture<TaskDa
         Assert.True(two.GetProperty("arv").GetDouble() < two.GetProperty("persistence_arv").GetDouble(), two.ToString());
         Assert.True(two.TryGetProperty("arv_z_h2", out _), two.ToString());
     }
+
+    [Fact]
+    public void AResumedRunEndsWithTheWeightsOfAnUninterruptedOne()
+    {
+        string[] common = ["train", "classify", "--data", "words.tsv", "--hidden", "8", "--embed", "4", "--schedule", "constant", "--input-dropout", "0.2", "--seed", "5"];
+        Run([.. common, "--epochs", "3", "--out", "straight"]);
+        Run([.. common, "--epochs", "1", "--out", "resumed"]);
+        var refused = CliProcess.Run(files.Folder, "train", "classify", "--resume", "--out", "resumed", "--hidden", "9");
+        CliProcess.AssertOneLineError(refused, "--hidden conflicts with --resume");
+        Assert.Contains("Resuming at step", Run("train", "classify", "--resume", "--out", "resumed", "--epochs", "3").Stdout);
+        var a = Recurrent.Models.Model.Load(files.PathOf(Path.Combine("straight", "last.safetensors")));
+        var b = Recurrent.Models.Model.Load(files.PathOf(Path.Combine("resumed", "last.safetensors")));
+        foreach (var ((name, x), (_, y)) in a.NamedParameters().Zip(b.NamedParameters()))
+        {
+            Assert.True(x.Value.ToArray().SequenceEqual(y.Value.ToArray()), $"{name} differs after resuming");
+        }
+    }
 }
