@@ -62,9 +62,7 @@ internal sealed record CharLmRun
 
     public void Write(string directory)
     {
-        string path = Path.Combine(directory, FileName), temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temporary, path, overwrite: true);
+        OutputFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Checks settings read back from a file (edited or damaged by hand) as <c>charlm train</c> checks its options.</summary>

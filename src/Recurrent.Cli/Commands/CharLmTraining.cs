@@ -210,16 +210,7 @@ internal sealed class CharLmTraining
         var progressLine = new ProgressLine();
         var sampler = new CharSampler(model, text.Vocabulary);
         var sampleRng = new Rng(seed ^ 0xC0FFEE);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process at once
-            e.Cancel = true;
-            cancel.Cancel();
-            progressLine.Clear();
-            Console.Error.WriteLine("Stopping after this step; saving a checkpoint (Ctrl-C again to quit at once).");
-        };
-        Console.CancelKeyPress += onCancel;
+        using var cancel = new CtrlCCancellation(progressLine);
         TrainingResult result;
         try
         {
@@ -246,7 +237,6 @@ internal sealed class CharLmTraining
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
             progressLine.Clear();
         }
 
@@ -258,7 +248,7 @@ internal sealed class CharLmTraining
                 r.ValidationLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "-");
         }
         AnsiConsole.Write(table);
-        var history = ReadHistory(metricsPath);
+        var history = LossPlot.ReadHistory(metricsPath);
         string[] plots = history.Count > 0 ? LossPlot.Write(history, output, $"char-LM on {text.Name}") : [];
         double bestLoss = result.BestValidationLoss ?? double.NaN;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -268,28 +258,6 @@ internal sealed class CharLmTraining
         AnsiConsole.MarkupLine($"Metrics: {Markup.Escape(metricsPath)}; plots: {Markup.Escape(string.Join(", ", plots))}");
         AnsiConsole.MarkupLine(Markup.Escape(_nextStep(best)));
         return result.Reason == StopReason.Cancelled ? 130 : 0;
-    }
-
-    /// <summary>Every record of the run so far, resumed parts included, from its metrics file.</summary>
-    private static List<TrainingRecord> ReadHistory(string metricsPath)
-    {
-        var records = new List<TrainingRecord>();
-        if (!File.Exists(metricsPath)) return records;
-        foreach (string line in File.ReadLines(metricsPath))
-        {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            try
-            {
-                var o = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
-                records.Add(new TrainingRecord((double)o["wall_s"]!, (long)o["step"]!, (int)o["epoch"]!, (long)o["examples"]!,
-                    (double?)o["train_loss"] ?? double.NaN, (double?)o["val_loss"], (double?)o["lr"] ?? double.NaN));
-            }
-            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException or FormatException)
-            {
-                // A line cut short by a killed run: the plots skip it.
-            }
-        }
-        return records;
     }
 
     private static string Describe(CharLanguageModel<float> model)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 
 namespace Recurrent.Cli.Commands;
 
@@ -44,14 +43,9 @@ internal static class SplitCommand
         return command;
     }
 
-    private static void Write(string path, string? header, string[] rows)
+    private static void Write(string path, string? header, string[] rows) => OutputFile.Write(path, writer =>
     {
-        string temporary = path + $".tmp-{Environment.ProcessId}";
-        using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)))
-        {
-            if (header is not null) writer.WriteLine(header);
-            foreach (string row in rows) writer.WriteLine(row);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
+        if (header is not null) writer.WriteLine(header);
+        foreach (string row in rows) writer.WriteLine(row);
+    });
 }

@@ -33,4 +33,26 @@ internal static class LossPlot
         plot.SavePng(temporary, 900, 560);
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>Every record of the run so far, resumed parts included, from its metrics file.</summary>
+    public static List<TrainingRecord> ReadHistory(string metricsPath)
+    {
+        var records = new List<TrainingRecord>();
+        if (!File.Exists(metricsPath)) return records;
+        foreach (string line in File.ReadLines(metricsPath))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                var o = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+                records.Add(new TrainingRecord((double)o["wall_s"]!, (long)o["step"]!, (int)o["epoch"]!, (long)o["examples"]!,
+                    (double?)o["train_loss"] ?? double.NaN, (double?)o["val_loss"], (double?)o["lr"] ?? double.NaN));
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException or FormatException)
+            {
+                // A line cut short by a killed run: the plots skip it.
+            }
+        }
+        return records;
+    }
 }

@@ -52,16 +52,7 @@ internal sealed class SeriesData
         var values = new List<double>();
         while (reader.Read())
         {
-            bool drop = false;
-            foreach (int c in columns)
-            {
-                if (schema.Missing != MissingValues.Error && reader.IsMissing(c))
-                {
-                    if (schema.Missing == MissingValues.Drop) drop = true;
-                    continue;
-                }
-            }
-            if (drop) continue;
+            if (schema.Missing == MissingValues.Drop && columns.Any(reader.IsMissing)) continue;
             foreach (int c in columns) values.Add(schema.Missing == MissingValues.Interpolate && reader.IsMissing(c) ? double.NaN : reader.Number(c));
             times.Add(time < 0 ? reader.Line.ToString(CultureInfo.InvariantCulture) : reader.Text(time).Trim());
             lines.Add(reader.Line);

@@ -18,6 +18,7 @@ internal sealed class TaskBatches : IBatchSource<TaskBatch>, IResumable
     private readonly Rng? _rng;
     private readonly List<int[]> _batches = [];
     private readonly Rng _passStart = new(0);
+    private readonly Dictionary<(int Rows, int Steps, int Outputs), TaskBatch> _reused = [];
     private int _position;
 
     public TaskBatches(TaskData data, int batchSize, Rng? shuffle)
@@ -39,51 +40,68 @@ internal sealed class TaskBatches : IBatchSource<TaskBatch>, IResumable
             batch = null;
             return false;
         }
-        batch = Fill(_data, _batches[_position++]);
+        batch = Fill(_data, _batches[_position++], _reused);
         return true;
     }
 
-    /// <summary>The batch of the given samples, padded to the longest.</summary>
-    public static TaskBatch Fill(TaskData data, int[] indices)
+    /// <summary>
+    /// The batch of the given samples, padded to the longest. With <paramref name="reuse"/>, a batch of the same shape
+    /// handed out before is refilled instead of allocated (a trainer uses a batch only until it asks for the next), so
+    /// that once every shape of a pass has been seen, a training step allocates no batch.
+    /// </summary>
+    public static TaskBatch Fill(TaskData data, int[] indices, Dictionary<(int Rows, int Steps, int Outputs), TaskBatch>? reuse = null)
     {
-        int b = indices.Length, f = data.Features, steps = indices.Max(i => data.Inputs[i].Length / f);
-        var batch = new TaskBatch { Indices = indices, Inputs = new Tensor<float>(b, steps, f), Lengths = new int[b] };
+        int b = indices.Length, f = data.Features, steps = 1, outputs = 1;
+        string task = data.Schema.Task;
+        foreach (int i in indices)
+        {
+            steps = Math.Max(steps, data.Inputs[i].Length / f);
+            if (task == "seq2seq") outputs = Math.Max(outputs, data.Targets[i].Length);
+        }
+        if (task == "forecast") outputs = data.Values[indices[0]].Length;
+        var key = (b, steps, outputs);
+        if (reuse is null || !reuse.TryGetValue(key, out var batch))
+        {
+            batch = new TaskBatch
+            {
+                Inputs = new Tensor<float>(b, steps, f),
+                Lengths = new int[b],
+                Labels = task switch { "classify" => new int[b], "tag" => new int[b * steps], _ => [] },
+                SourceIds = task == "seq2seq" ? new int[b * steps] : [],
+                Targets = task == "seq2seq" ? new DecoderSequences(b, outputs) : null,
+                Values = task == "forecast" ? new Tensor<float>(b, outputs) : null,
+            };
+            reuse?.Add(key, batch);
+        }
+        batch.Indices = indices;
         var x = batch.Inputs.Span;
+        x.Clear();
         for (int r = 0; r < b; r++)
         {
             var sample = data.Inputs[indices[r]];
             sample.CopyTo(x.Slice(r * steps * f));
             batch.Lengths[r] = sample.Length / f;
         }
-        switch (data.Schema.Task)
+        switch (task)
         {
             case "classify":
-                batch.Labels = [.. indices.Select(i => data.Labels[i])];
+                for (int r = 0; r < b; r++) batch.Labels[r] = data.Labels[indices[r]];
                 break;
             case "tag":
-                batch.Labels = new int[b * steps];
                 Array.Fill(batch.Labels, -1);
-                for (int r = 0; r < b; r++)
-                {
-                    var tags = data.Tags[indices[r]];
-                    tags.CopyTo(batch.Labels, r * steps);
-                }
+                for (int r = 0; r < b; r++) data.Tags[indices[r]].CopyTo(batch.Labels, r * steps);
                 break;
             case "seq2seq":
-                batch.SourceIds = new int[b * steps];
+                Array.Clear(batch.SourceIds);
                 for (int r = 0; r < b; r++)
                 {
                     var s = data.Inputs[indices[r]];
                     for (int t = 0; t < s.Length; t++) batch.SourceIds[r * steps + t] = (int)s[t];
+                    batch.Targets!.SetRow(r, data.Targets[indices[r]]);
                 }
-                int longest = Math.Max(1, indices.Max(i => data.Targets[i].Length));
-                batch.Targets = new DecoderSequences(b, longest);
-                for (int r = 0; r < b; r++) batch.Targets.SetRow(r, data.Targets[indices[r]]);
                 break;
             case "forecast":
-                int outputs = data.Values[indices[0]].Length;
-                batch.Values = new Tensor<float>(b, outputs);
-                for (int r = 0; r < b; r++) data.Values[indices[r]].CopyTo(batch.Values.Span.Slice(r * outputs));
+                for (int r = 0; r < b; r++) data.Values[indices[r]].CopyTo(batch.Values!.Span.Slice(r * outputs));
                 break;
         }
         return batch;

@@ -79,29 +79,24 @@ internal sealed class TaskModel
     }
 
     /// <summary>Inference: the head's outputs, (B, C) for classify, (B, T, C) for tag, (B, horizon · targets) for forecast.</summary>
-    public Tensor<float> Outputs(TaskBatch batch)
+    public Tensor<float> Outputs(TaskBatch batch) => Evaluating(() =>
     {
-        bool training = Module.IsTraining;
-        Module.Eval();
-        try
-        {
-            _inference.Reset();
-            return Stack!.Forward(_inference, new Variable<float>(batch.Inputs), batch.Lengths).Value.Clone();
-        }
-        finally
-        {
-            if (training) Module.Train();
-        }
-    }
+        _inference.Reset();
+        return Stack!.Forward(_inference, new Variable<float>(batch.Inputs), batch.Lengths).Value.Clone();
+    });
 
     /// <summary>Seq2seq: the generated target ids of each source, greedy or by beam search.</summary>
-    public int[][] Generate(TaskBatch batch, DecodeOptions options)
+    public int[][] Generate(TaskBatch batch, DecodeOptions options) =>
+        Evaluating(() => Translator!.Generate(SourceBatch<float>.FromIds(batch.SourceIds, batch.Count, batch.Lengths), options));
+
+    /// <summary>Runs <paramref name="inference"/> in evaluation mode (no dropout), then restores the model's mode.</summary>
+    private TResult Evaluating<TResult>(Func<TResult> inference)
     {
         bool training = Module.IsTraining;
         Module.Eval();
         try
         {
-            return Translator!.Generate(SourceBatch<float>.FromIds(batch.SourceIds, batch.Count, batch.Lengths), options);
+            return inference();
         }
         finally
         {

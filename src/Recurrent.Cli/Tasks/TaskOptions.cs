@@ -171,8 +171,8 @@ internal sealed class TaskOptions
             }
             if (label is null)
             {
-                if (reader.Columns.Count != 2 && !(features is not null && reader.Columns.Contains("label"))) throw new UsageException($"say which column holds the {(_task == "seq2seq" ? "target with --target" : "label with --label")}.");
-                label = reader.Columns.Contains("label") && features is not null ? "label" : reader.Columns[^1];
+                if (reader.Columns.Count != 2) throw new UsageException($"say which column holds the {(_task == "seq2seq" ? "target with --target" : "label with --label")}.");
+                label = reader.Columns[^1];
             }
             if (features is not null)
             {

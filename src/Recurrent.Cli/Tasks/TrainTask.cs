@@ -130,7 +130,7 @@ internal static class TrainTask
             // The options as given, minus --out (a resumed run names its folder), so that --resume can rebuild the run.
             var tokens = parse.Tokens.SkipWhile(t => t.Type == System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value).ToList();
             for (int i = tokens.Count - 2; i >= 0; i--) if (tokens[i] == "--out") tokens.RemoveRange(i, 2);
-            AtomicText(Path.Combine(output, RunFile), System.Text.Json.JsonSerializer.Serialize(tokens));
+            OutputFile.WriteAllText(Path.Combine(output, RunFile), System.Text.Json.JsonSerializer.Serialize(tokens));
         }
 
         AnsiConsole.MarkupLine(Markup.Escape($"{task}: {training.Count:N0} training and {validation.Count:N0} validation samples from {dataPath}{(validPath is null ? "" : " and " + validPath)}"));
@@ -164,7 +164,9 @@ internal static class TrainTask
         var trained = TaskModel.Load(best);
         string shipped = Path.Combine(output, ModelFile);
         trained.Module.Save(shipped);
-        LossPlot.Write(result.History, output, $"{task} on {Path.GetFileName(dataPath)}", task == "forecast" ? "mean squared error (standardised)" : "cross-entropy (nats)");
+        // The metrics file holds the whole run, the parts before a --resume included.
+        var history = LossPlot.ReadHistory(metricsPath);
+        if (history.Count > 0) LossPlot.Write(history, output, $"{task} on {Path.GetFileName(dataPath)}", task == "forecast" ? "mean squared error (standardised)" : "cross-entropy (nats)");
         AnsiConsole.MarkupLine(Markup.Escape($"{result.Reason}: {result.Steps:N0} steps, {trainer.WallSeconds:F0} s; best validation loss {result.BestValidationLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "-"}."));
         AnsiConsole.MarkupLine(Markup.Escape($"Model: {shipped}; checkpoints, metrics.jsonl and loss plots in {output}"));
         if (series is not null)
@@ -186,16 +188,7 @@ internal static class TrainTask
     private static TrainingResult Fit(Trainer<TaskBatch> trainer, TaskBatches source, TaskBatches? validation, string unit)
     {
         var progressLine = new ProgressLine("samples");
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            e.Cancel = true;
-            cancel.Cancel();
-            progressLine.Clear();
-            Console.Error.WriteLine("Stopping after this step; saving a checkpoint (Ctrl-C again to quit at once).");
-        };
-        Console.CancelKeyPress += onCancel;
+        using var cancel = new CtrlCCancellation(progressLine);
         try
         {
             var progress = new SynchronousProgress<TrainingProgress>(p =>
@@ -214,16 +207,8 @@ internal static class TrainTask
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
             progressLine.Clear();
         }
-    }
-
-    private static void AtomicText(string path, string text)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
     }
 
     private static (int? Epochs, long? Steps, TimeSpan? Duration) Budget(TaskOptions o, ParseResult parse, string task)
