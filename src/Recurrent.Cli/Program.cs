@@ -36,6 +36,7 @@ var root = new RootCommand("recurrent: recurrent neural networks (Elman, Jordan,
     charlm,
     bench,
     ExperimentCommand.Create(),
+    ImportCommand.Create(),
 };
 
 var parse = root.Parse(args);
