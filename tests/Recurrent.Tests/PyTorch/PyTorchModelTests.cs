@@ -63,6 +63,29 @@ public sealed class PyTorchModelTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void ToCharLanguageModel_computes_what_the_torch_checked_Sequential_computes()
+    {
+        // The tagger's embedding and LSTM (checked against torch above) with a decoder back to its 11 ids: the char
+        // model must give the logits of the Sequential built from the same tensors with the head on every step.
+        var fixture = TorchFixture.Load("tagger_lstm");
+        var weights = PyTorchStateDict.Read(fixture.PathOf("pt")).ToDictionary(p => p.Key, p => p.Value);
+        var rng = new Rng(7);
+        weights["fc.weight"] = Tensor.Uniform<float>(rng, -1, 1, 11, 16);
+        weights["fc.bias"] = Tensor.Uniform<float>(rng, -1, 1, 11);
+        var architecture = PyTorchArchitecture.Parse(fixture.String("arch"));
+        var charModel = PyTorchImporter.ToCharLanguageModel(weights, architecture);
+        var sequential = PyTorchImporter.ToSequential(weights, architecture);
+
+        var ids = fixture.Tensor("inputs", "ids");
+        int batch = ids.Dim(0), steps = ids.Dim(1);
+        int[] tokens = ids.ToArray().Select(v => (int)v).ToArray();
+        var expected = sequential.Forward(new Tape<float>(), new Variable<float>(ids.Reshape(batch, steps, 1))).Value;
+        var actual = charModel.Forward(new Tape<float>(), tokens, batch).Logits.Value;
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.Equal(expected.ToArray(), actual.ToArray());
+    }
+
+    [Fact]
     public void Recurrent_import_refuses_evil_pt_with_one_line_and_writes_nothing()
     {
         string file = Path.Combine(_folder, "evil.safetensors");

@@ -38,6 +38,42 @@ public sealed class RestrictedUnpicklerTests
         Assert.Equal([1f, 5, 2, 6, 3, 7], t.ToArray());
     }
 
+    /// <summary>
+    /// Written by real PyTorch 1.13 (torch.save to a buffer, then base64):
+    /// <code>
+    /// base = torch.arange(12.).reshape(3, 4)
+    /// torch.save({'t': base.t(), 's': base[1:, 1:], 'h': torch.tensor([0.5, -1.25, 3.0]).half(),
+    ///             'b': torch.tensor([0.5, -1.25, 3.0]).bfloat16()}, buffer)
+    /// </code>
+    /// t and s are views of one storage (t with strides (1, 4), s at offset 5); h and b are float16 and bfloat16.
+    /// </summary>
+    private const string TorchViews =
+        "UEsDBAAACAgAAAAAAAAAAAAAAAAAAAAAAAAQABIAYXJjaGl2ZS9kYXRhLnBrbEZCDgBaWlpaWlpaWlpaWlpaWoACfXEAKFgBAAAAdHEBY3RvcmNoLl91dGlscwpfcmVidWlsZF90ZW5zb3JfdjIKcQ" +
+        "IoKFgHAAAAc3RvcmFnZXEDY3RvcmNoCkZsb2F0U3RvcmFnZQpxBFgBAAAAMHEFWAMAAABjcHVxBksMdHEHUUsASwRLA4ZxCEsBSwSGcQmJY2NvbGxlY3Rpb25zCk9yZGVyZWREaWN0CnEKKVJxC3Rx" +
+        "DFJxDVgBAAAAc3EOaAIoKGgDaARoBWgGSwx0cQ9RSwVLAksDhnEQSwRLAYZxEYloCilScRJ0cRNScRRYAQAAAGhxFWgCKChoA2N0b3JjaApIYWxmU3RvcmFnZQpxFlgBAAAAMXEXaAZLA3RxGFFLAE" +
+        "sDhXEZSwGFcRqJaAopUnEbdHEcUnEdWAEAAABicR5oAigoaANjdG9yY2gKQkZsb2F0MTZTdG9yYWdlCnEfWAEAAAAycSBoBksDdHEhUUsASwOFcSJLAYVxI4loCilScSR0cSVScSZ1LlBLBwiwlsav" +
+        "egEAAHoBAABQSwMEAAAICAAAAAAAAAAAAAAAAAAAAAAAAA4ACgBhcmNoaXZlL2RhdGEvMEZCBgBaWlpaWloAAAAAAACAPwAAAEAAAEBAAACAQAAAoEAAAMBAAADgQAAAAEEAABBBAAAgQQAAMEFQSw" +
+        "cIeH1mPjAAAAAwAAAAUEsDBAAACAgAAAAAAAAAAAAAAAAAAAAAAAAOABQAYXJjaGl2ZS9kYXRhLzFGQhAAWlpaWlpaWlpaWlpaWlpaWgA4AL0AQlBLBwgbH8d1BgAAAAYAAABQSwMEAAAICAAAAAAA" +
+        "AAAAAAAAAAAAAAAAAA4APgBhcmNoaXZlL2RhdGEvMkZCOgBaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaAD+gv0BAUEsHCEkgf5cGAAAABg" +
+        "AAAFBLAwQAAAgIAAAAAAAAAAAAAAAAAAAAAAAADwA9AGFyY2hpdmUvdmVyc2lvbkZCOQBaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlozClBL" +
+        "BwjRnmdVAgAAAAIAAABQSwECAAAAAAgIAAAAAAAAsJbGr3oBAAB6AQAAEAAAAAAAAAAAAAAAAAAAAAAAYXJjaGl2ZS9kYXRhLnBrbFBLAQIAAAAACAgAAAAAAAB4fWY+MAAAADAAAAAOAAAAAAAAAA" +
+        "AAAAAAAMoBAABhcmNoaXZlL2RhdGEvMFBLAQIAAAAACAgAAAAAAAAbH8d1BgAAAAYAAAAOAAAAAAAAAAAAAAAAAEACAABhcmNoaXZlL2RhdGEvMVBLAQIAAAAACAgAAAAAAABJIH+XBgAAAAYAAAAO" +
+        "AAAAAAAAAAAAAAAAAJYCAABhcmNoaXZlL2RhdGEvMlBLAQIAAAAACAgAAAAAAADRnmdVAgAAAAIAAAAPAAAAAAAAAAAAAAAAABYDAABhcmNoaXZlL3ZlcnNpb25QSwYGLAAAAAAAAAAeAy0AAAAAAA" +
+        "AAAAAFAAAAAAAAAAUAAAAAAAAALwEAAAAAAACSAwAAAAAAAFBLBgcAAAAAwQQAAAAAAAABAAAAUEsFBgAAAAAFAAUALwEAAJIDAAAAAA==";
+
+    [Fact]
+    public void Views_half_and_bfloat16_tensors_saved_by_torch_are_read_as_torch_defines_them()
+    {
+        var file = PyTorchStateDict.Parse(Convert.FromBase64String(TorchViews), "views.pt");
+        Assert.Equal(["t", "s", "h", "b"], file.Keys.ToArray());
+        Assert.Equal([4, 3], file["t"].Shape.ToArray());
+        Assert.Equal([0f, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11], file["t"].ToArray()); // t[i, j] = base[j, i] = 4j + i
+        Assert.Equal([2, 3], file["s"].Shape.ToArray());
+        Assert.Equal([5f, 6, 7, 9, 10, 11], file["s"].ToArray());
+        Assert.Equal([0.5f, -1.25f, 3f], file["h"].ToArray());  // exact in both 16-bit formats
+        Assert.Equal([0.5f, -1.25f, 3f], file["b"].ToArray());
+    }
+
     [Fact]
     public void Tensors_sharing_a_storage_a_double_storage_and_a_parameter_are_read()
     {
