@@ -70,7 +70,7 @@ internal sealed class RestrictedUnpickler
                 case (byte)'u': SetItems(PopMark()); break;                     // SETITEMS
                 case (byte)'a': Append(PopN(1)); break;                         // APPEND
                 case (byte)'e': Append(PopMark()); break;                       // APPENDS
-                case (byte)'X': Push(ReadUtf8(checked((int)ReadUInt32()))); break; // BINUNICODE
+                case (byte)'X': Push(ReadUtf8((int)Math.Min(ReadUInt32(), int.MaxValue))); break; // BINUNICODE (a length past the end is "truncated")
                 case 0x8c: Push(ReadUtf8(ReadByte())); break;                   // SHORT_BINUNICODE
                 case (byte)'J': Push((long)BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4))); break; // BININT
                 case (byte)'K': Push((long)ReadByte()); break;                  // BININT1

@@ -48,8 +48,9 @@ internal static class TorchArchive
             {
                 if (storages.TryGetValue(key, out var known)) return known.DType == dtype ? known : throw new InvalidDataException($"{file}: data.pkl: storage '{key}' is named as {TorchDTypes.Name(known.DType)} and as {TorchDTypes.Name(dtype)}.");
                 var entry = zip.GetEntry($"{root}data/{key}") ?? throw new InvalidDataException($"{file}: the pickle names storage '{key}' but the archive has no record {root}data/{key}.");
-                long needed = count * TorchDTypes.Size(dtype);
-                if (entry.Length < needed) throw new InvalidDataException($"{file}: truncated: storage '{key}' holds {entry.Length} bytes; its {count} {TorchDTypes.Name(dtype)} elements need {needed}.");
+                int size = TorchDTypes.Size(dtype);
+                if (count > entry.Length / size) throw new InvalidDataException($"{file}: truncated: storage '{key}' holds {entry.Length} bytes; its {count} {TorchDTypes.Name(dtype)} elements need {(count > long.MaxValue / size ? "more" : count * size)}.");
+                long needed = count * size;
                 var storage = new TorchStorage(key, dtype, count, ReadEntry(entry, file, needed));
                 storages[key] = storage;
                 return storage;

@@ -27,11 +27,18 @@ internal static class TorchTensors
             throw new InvalidDataException($"{source}: tensor '{name}' holds {TorchDTypes.Name(storage.DType)}; only floating-point tensors (float32, float64, float16, bfloat16) are weights Recurrent can import.");
         }
         long count = 1, last = view.Offset; // last: the largest storage index the view reads
-        for (int k = 0; k < view.Size.Length; k++)
+        try
         {
-            count *= view.Size[k];
-            if (count > Array.MaxLength) throw new InvalidDataException($"{source}: tensor '{name}' has shape {Tensor<float>.ShapeText(view.Size)}, too large to import.");
-            if (view.Size[k] > 0) last += (view.Size[k] - 1) * view.Stride[k];
+            for (int k = 0; k < view.Size.Length; k++)
+            {
+                count *= view.Size[k];
+                if (count > Array.MaxLength) throw new InvalidDataException($"{source}: tensor '{name}' has shape {Tensor<float>.ShapeText(view.Size)}, too large to import.");
+                if (view.Size[k] > 0) last = checked(last + (view.Size[k] - 1) * view.Stride[k]);
+            }
+        }
+        catch (OverflowException)
+        {
+            last = long.MaxValue; // beyond any storage: refused below
         }
         if (count > 0 && last >= storage.Count)
         {
