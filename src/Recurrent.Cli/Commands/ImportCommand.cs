@@ -61,6 +61,12 @@ internal static class ImportCommand
             };
             Console.WriteLine($"  {name,-10} {what}  ({child.ParameterCount:N0} parameters)");
         }
-        if (module is Sequential<float> s) Console.WriteLine($"  pooling    {s.Config.Pooling}");
+        if (module is not Sequential<float> s) return;
+        Console.WriteLine($"  pooling    {s.Config.Pooling}");
+        if (s.Config.Pooling == SequencePooling.LastStep && s.Recurrent[^1].Directions == 2)
+        {
+            // Recurrent's last-step pooling of a bidirectional layer is not PyTorch's out[:, -1].
+            Console.WriteLine("  note: 'last' of a bidirectional layer takes the reverse direction at step 0 (after it has read the whole sequence), where out[:, -1] takes it after one step.");
+        }
     }
 }
