@@ -28,6 +28,7 @@ public class DecoderExportTests(ITestOutputHelper output)
     [Theory]
     [InlineData(14)]
     [InlineData(21)]
+    [InlineData(23)]
     public void DecodersMatchOnnxRuntimeAtOtherOpsets(int opset)
     {
         var options = new OnnxExportOptions { Opset = opset };

@@ -27,11 +27,21 @@ public class ModelExportTests(ITestOutputHelper output)
     [Theory]
     [InlineData(14)]
     [InlineData(21)]
+    [InlineData(23)]
     public void SequentialMatchesOnnxRuntimeAtOtherOpsets(int opset)
     {
         foreach (var (name, config) in ModelExportCases.Sequentials)
         {
             Check($"{name}, opset {opset}", ModelExportCases.Sequential(config, new OnnxExportOptions { Opset = opset }));
+        }
+    }
+
+    [Fact]
+    public void SequentialMatchesOnnxRuntimeWithoutLengths()
+    {
+        foreach (var (name, config) in ModelExportCases.Sequentials)
+        {
+            Check($"{name}, full-length batch", ModelExportCases.Sequential(config, new OnnxExportOptions { VariableLengths = false }));
         }
     }
 
