@@ -41,17 +41,25 @@ internal sealed class OnnxGraphBuilder
     /// <summary>A builder for a subgraph (a <c>Scan</c> body) of this graph.</summary>
     public OnnxGraphBuilder Body(string name) => new(_root ?? this, name);
 
+    /// <summary>The graph input and output names of docs/ONNX.md, which no internal value may take.</summary>
+    private static readonly HashSet<string> Contract = new(StringComparer.Ordinal)
+    {
+        "x", "ids", "lengths", "y", "logits", "probabilities", "source", "source_lengths", "memory", "keys", "token",
+        "features", "conditioning", "h0", "c0", "y0", "hn", "cn", "yn",
+    };
+
     /// <summary>A name used nowhere else in the model: <paramref name="hint"/>, or <paramref name="hint"/>_2, …</summary>
     public string Fresh(string hint)
     {
         if (_root is not null) return _root.Fresh(hint);
-        if (!_names.TryGetValue(hint, out int count))
+        if (!Contract.Contains(hint) && !_names.TryGetValue(hint, out int count))
         {
             _names[hint] = 1;
             return hint;
         }
+        _names.TryGetValue(hint, out count);
         string name;
-        do name = $"{hint}_{++count}"; while (_names.ContainsKey(name));
+        do name = $"{hint}_{++count}"; while (_names.ContainsKey(name) || Contract.Contains(name));
         _names[hint] = count;
         _names[name] = 1;
         return name;
