@@ -81,6 +81,51 @@ internal static class DecoderExportCases
         return Greedy(model.Rnn, model.CreateStepDecoder(features), decoder, encoded, constant, config.MaxTokens, model.Generate(features));
     }
 
+    /// <summary>
+    /// <paramref name="options"/>' decoding (beam search, say) run by the library's search over the ORT graphs, and by
+    /// <c>Generate</c>: the two token lists.
+    /// </summary>
+    public static (int[][] Expected, int[][] Actual) Seq2SeqSearch(Seq2SeqConfig config, DecodeOptions options)
+    {
+        var rng = new Rng(23);
+        var model = new Seq2Seq<float>(config, rng);
+        model.Eval();
+        var ids = Enumerable.Range(0, B * T).Select(_ => 3 + rng.Next(Vx - 3)).ToArray();
+        var source = SourceBatch<float>.FromIds(ids, B, Lengths);
+        var export = OnnxExporter.Export(model);
+        using var encoder = new OrtSession(export["encoder"]);
+        using var decoder = new OrtSession(export["decoder"]);
+        var encoded = encoder.Run(("source", ids.Select(i => (long)i).ToArray(), [B, T]), ("source_lengths", Lengths, [B]));
+        var perSource = new List<(string, Array, int[])>();
+        if (config.Attention)
+        {
+            perSource.Add(("memory", encoded["memory"].Values, encoded["memory"].Shape));
+            perSource.Add(("keys", encoded["keys"].Values, encoded["keys"].Shape));
+            perSource.Add(("source_lengths", Lengths, [B]));
+        }
+        var states = model.Decoder.State.Select(s => (s.Name + "n", encoded[s.Name + "n"])).ToArray();
+        var ort = new OrtStepDecoder(decoder, B, config.TargetVocabulary, states, perSource);
+        return (model.Generate(source, options), SequenceDecoding.Decode(ort, B, options, config.MaxTargetTokens));
+    }
+
+    /// <summary>As <see cref="Seq2SeqSearch"/>, for a SequenceGenerator.</summary>
+    public static (int[][] Expected, int[][] Actual) GeneratorSearch(SequenceGeneratorConfig config, DecodeOptions options)
+    {
+        var rng = new Rng(24);
+        var model = new SequenceGenerator<float>(config, rng);
+        model.Eval();
+        var features = Tensor.Uniform<float>(rng, -1, 1, B, I);
+        var export = OnnxExporter.Export(model);
+        using var encoder = new OrtSession(export["encoder"]);
+        using var decoder = new OrtSession(export["decoder"]);
+        var encoded = encoder.Run(("features", features.Span.ToArray(), [B, I]));
+        var perSource = new List<(string, Array, int[])>();
+        if (config.Conditioning == Conditioning.EveryStep) perSource.Add(("conditioning", encoded["conditioning"].Values, encoded["conditioning"].Shape));
+        var states = model.Rnn.State.Select(s => (s.Name + "n", encoded[s.Name + "n"])).ToArray();
+        var ort = new OrtStepDecoder(decoder, B, config.Vocabulary, states, perSource);
+        return (model.Generate(features, options), SequenceDecoding.Decode(ort, B, options, config.MaxTokens));
+    }
+
     private static (double Max, int Tokens) Greedy(RecurrentLayer<float> rnn, IStepDecoder reference, OrtSession decoder,
         Dictionary<string, (float[] Values, int[] Shape)> encoded, List<(string, Array, int[])> constant, int maxTokens, int[][] generated)
     {

@@ -25,6 +25,35 @@ public class DecoderExportTests(ITestOutputHelper output)
     public void GeneratorGreedyDecodingMatchesOnnxRuntime(string name) =>
         Check(name, DecoderExportCases.Generator(DecoderExportCases.Generators.Single(s => s.Name == name).Config));
 
+    public static TheoryData<string> TokenSourceSeq2SeqNames() =>
+        [.. DecoderExportCases.Seq2Seqs.Where(s => s.Config.SourceVocabulary > 0).Select(s => s.Name)];
+
+    [Theory]
+    [MemberData(nameof(TokenSourceSeq2SeqNames))]
+    public void Seq2SeqBeamSearchOverOnnxRuntimeGivesGeneratesTokens(string name)
+    {
+        var config = DecoderExportCases.Seq2Seqs.Single(s => s.Name == name).Config;
+        var (expected, actual) = DecoderExportCases.Seq2SeqSearch(config, Beam);
+        AssertSameTokens(expected, actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(GeneratorNames))]
+    public void GeneratorBeamSearchOverOnnxRuntimeGivesGeneratesTokens(string name)
+    {
+        var (expected, actual) = DecoderExportCases.GeneratorSearch(DecoderExportCases.Generators.Single(s => s.Name == name).Config, Beam);
+        AssertSameTokens(expected, actual);
+    }
+
+    private static void AssertSameTokens(int[][] expected, int[][] actual)
+    {
+        Assert.True(expected.Sum(e => e.Length) > 0, "Generate produced no token; the comparison would cover nothing");
+        Assert.Equal(expected.Length, actual.Length);
+        for (int b = 0; b < expected.Length; b++) Assert.Equal(expected[b], actual[b]);
+    }
+
+    private static readonly Recurrent.Models.DecodeOptions Beam = new() { Strategy = Recurrent.Models.DecodeStrategy.Beam, BeamWidth = 3 };
+
     [Theory]
     [InlineData(14)]
     [InlineData(21)]
