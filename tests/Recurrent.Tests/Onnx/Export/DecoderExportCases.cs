@@ -90,6 +90,7 @@ internal static class DecoderExportCases
         var rng = new Rng(23);
         var model = new Seq2Seq<float>(config, rng);
         model.Eval();
+        DelayEnd(model.Head);
         var ids = Enumerable.Range(0, B * T).Select(_ => 3 + rng.Next(Vx - 3)).ToArray();
         var source = SourceBatch<float>.FromIds(ids, B, Lengths);
         var export = OnnxExporter.Export(model);
@@ -114,6 +115,7 @@ internal static class DecoderExportCases
         var rng = new Rng(24);
         var model = new SequenceGenerator<float>(config, rng);
         model.Eval();
+        DelayEnd(model.Head);
         var features = Tensor.Uniform<float>(rng, -1, 1, B, I);
         var export = OnnxExporter.Export(model);
         using var encoder = new OrtSession(export["encoder"]);
@@ -125,6 +127,12 @@ internal static class DecoderExportCases
         var ort = new OrtStepDecoder(decoder, B, config.Vocabulary, states, perSource);
         return (model.Generate(features, options), SequenceDecoding.Decode(ort, B, options, config.MaxTokens));
     }
+
+    /// <summary>
+    /// Lowers &lt;end&gt;'s bias so that an untrained model's beams grow before they end (otherwise the one-token
+    /// hypothesis "&lt;end&gt;" wins at once and the search compares empty outputs).
+    /// </summary>
+    private static void DelayEnd(Linear<float> head) => head.Bias!.Value.Span[TokenVocabulary.EndId] -= 2f;
 
     private static (double Max, int Tokens) Greedy(RecurrentLayer<float> rnn, IStepDecoder reference, OrtSession decoder,
         Dictionary<string, (float[] Values, int[] Shape)> encoded, List<(string, Array, int[])> constant, int maxTokens, int[][] generated)

@@ -30,7 +30,7 @@ public class DecoderExportTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(TokenSourceSeq2SeqNames))]
-    public void Seq2SeqBeamSearchOverOnnxRuntimeGivesGeneratesTokens(string name)
+    public void Seq2SeqBeamSearchOverOnnxRuntimeGivesGenerateTokens(string name)
     {
         var config = DecoderExportCases.Seq2Seqs.Single(s => s.Name == name).Config;
         var (expected, actual) = DecoderExportCases.Seq2SeqSearch(config, Beam);
@@ -39,7 +39,7 @@ public class DecoderExportTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(GeneratorNames))]
-    public void GeneratorBeamSearchOverOnnxRuntimeGivesGeneratesTokens(string name)
+    public void GeneratorBeamSearchOverOnnxRuntimeGivesGenerateTokens(string name)
     {
         var (expected, actual) = DecoderExportCases.GeneratorSearch(DecoderExportCases.Generators.Single(s => s.Name == name).Config, Beam);
         AssertSameTokens(expected, actual);
