@@ -33,7 +33,7 @@ internal static class ExportCommand
             var module = CommonOptions.ReadInput("--model", modelPath, () => Model.Load(modelPath));
             var options = new OnnxExportOptions { Opset = version, VariableLengths = !parse.GetValue(fixedLength) };
             var export = OnnxExporter.Export(module, options);
-            var paths = OnnxExporter.Save(module, outPath, options);
+            var paths = export.Save(outPath);
             for (int i = 0; i < paths.Count; i++)
             {
                 var graph = export.Graphs[i];

@@ -32,47 +32,34 @@ public static class OnnxExporter
         options.Validate();
         return model switch
         {
-            RecurrentLayer<float> layer => One(options, LayerGraph.Build(layer, options)),
-            Sequential<float> sequential => One(options, ModelGraphs.Sequential(sequential, options)),
-            SequenceClassifier<float> classifier => One(options, ModelGraphs.Classifier(classifier, options)),
-            SequenceTagger<float> tagger => One(options, ModelGraphs.Tagger(tagger, options)),
-            CharLanguageModel<float> lm => One(options, ModelGraphs.CharLanguageModel(lm, options)),
-            Seq2Seq<float> seq2seq => Two(options, DecoderGraphs.Seq2SeqEncoder(seq2seq, options), DecoderGraphs.Seq2SeqDecoder(seq2seq, options)),
-            SequenceGenerator<float> generator => Two(options, DecoderGraphs.GeneratorEncoder(generator, options), DecoderGraphs.GeneratorDecoder(generator, options)),
+            RecurrentLayer<float> layer => One(model, options, LayerGraph.Build(layer, options)),
+            Sequential<float> sequential => One(model, options, ModelGraphs.Sequential(sequential, options)),
+            SequenceClassifier<float> classifier => One(model, options, ModelGraphs.Classifier(classifier, options)),
+            SequenceTagger<float> tagger => One(model, options, ModelGraphs.Tagger(tagger, options)),
+            CharLanguageModel<float> lm => One(model, options, ModelGraphs.CharLanguageModel(lm, options)),
+            Seq2Seq<float> seq2seq => Two(model, options, DecoderGraphs.Seq2SeqEncoder(seq2seq, options), DecoderGraphs.Seq2SeqDecoder(seq2seq, options)),
+            SequenceGenerator<float> generator => Two(model, options, DecoderGraphs.GeneratorEncoder(generator, options), DecoderGraphs.GeneratorDecoder(generator, options)),
             _ => throw new NotSupportedException($"Cannot export a {model.GetType().Name}: ONNX export covers RecurrentLayer, Sequential, SequenceClassifier, SequenceTagger, CharLanguageModel, Seq2Seq and SequenceGenerator."),
         };
     }
 
     /// <summary>
     /// Exports a model and writes it: <paramref name="path"/> for a one-graph model, or <c>name.encoder.onnx</c> and
-    /// <c>name.decoder.onnx</c> beside it for a two-graph model (<c>name</c> is <paramref name="path"/> without its
-    /// extension). Each file is written to a temporary name and renamed, so a failed write leaves no partial file.
+    /// <c>name.decoder.onnx</c> beside it for a two-graph model (see <see cref="OnnxExport.Save"/>).
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="path">The file to write (<c>.onnx</c>).</param>
     /// <param name="options">Opset and inputs; null for the defaults.</param>
     /// <returns>The files written.</returns>
-    public static IReadOnlyList<string> Save(Module<float> model, string path, OnnxExportOptions? options = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var export = Export(model, options);
-        var paths = new List<string>();
-        foreach (var graph in export.Graphs)
-        {
-            string file = export.Graphs.Count == 1 ? path
-                : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{Path.GetFileNameWithoutExtension(path)}.{graph.Name}.onnx");
-            OnnxFile.Write(file, graph.WriteTo);
-            paths.Add(file);
-        }
-        return paths;
-    }
+    public static IReadOnlyList<string> Save(Module<float> model, string path, OnnxExportOptions? options = null) =>
+        Export(model, options).Save(path);
 
-    private static OnnxExport One(OnnxExportOptions options, OnnxGraphBuilder graph) => new([Finish("model", graph, options)]);
+    private static OnnxExport One(Module<float> source, OnnxExportOptions options, OnnxGraphBuilder graph) => new([Finish(source, "model", graph, options)]);
 
-    private static OnnxExport Two(OnnxExportOptions options, OnnxGraphBuilder encoder, OnnxGraphBuilder decoder) =>
-        new([Finish("encoder", encoder, options), Finish("decoder", decoder, options)]);
+    private static OnnxExport Two(Module<float> source, OnnxExportOptions options, OnnxGraphBuilder encoder, OnnxGraphBuilder decoder) =>
+        new([Finish(source, "encoder", encoder, options), Finish(source, "decoder", decoder, options)]);
 
-    private static OnnxGraph Finish(string name, OnnxGraphBuilder graph, OnnxExportOptions options)
+    private static OnnxGraph Finish(Module<float> source, string name, OnnxGraphBuilder graph, OnnxExportOptions options)
     {
         var model = new ModelProto
         {
@@ -82,6 +69,7 @@ public static class OnnxExporter
             Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
+        foreach (var (key, value) in OnnxMetadata.Of(source)) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return new OnnxGraph(name, model);
     }
 }
