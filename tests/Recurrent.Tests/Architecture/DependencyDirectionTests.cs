@@ -85,6 +85,23 @@ public class DependencyDirectionTests(ITestOutputHelper output)
         Assert.True(types.Count == 0, $"Recurrent uses {string.Join(", ", types)}, of an application built on it.");
     }
 
+    /// <summary>
+    /// The assemblies point one way: the core is pure managed, with no dependency beyond the BCL and
+    /// System.Numerics.Tensors; the interop libraries (ONNX, PyTorch) sit on the core and on what their format needs
+    /// (Google.Protobuf for ONNX's schema), and none of them references an application.
+    /// </summary>
+    [Theory]
+    [InlineData(typeof(Recurrent.Tensors.Rng), new[] { "System.Numerics.Tensors" })]
+    [InlineData(typeof(Recurrent.Onnx.Export.OnnxExporter), new[] { "Recurrent", "Google.Protobuf" })]
+    [InlineData(typeof(Recurrent.PyTorch.PyTorchImporter), new[] { "Recurrent" })]
+    public void EachLibraryReferencesOnlyWhatItNeeds(Type type, string[] allowed)
+    {
+        static bool Platform(string name) => name is "System" or "mscorlib" or "netstandard" || name.StartsWith("System.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Win32.", StringComparison.Ordinal);
+        var references = type.Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var unexpected = references.Where(r => !allowed.Contains(r) && (!Platform(r) || r == "System.Numerics.Tensors")).ToList();
+        Assert.True(unexpected.Count == 0, $"{type.Assembly.GetName().Name} references {string.Join(", ", unexpected)}; it may reference only the platform and {string.Join(", ", allowed)}.");
+    }
+
     /// <summary>The layer a type belongs to: the namespace under <c>Recurrent</c> (Data.Text is Data); null outside it.</summary>
     private static string? LayerOf(string type)
     {
