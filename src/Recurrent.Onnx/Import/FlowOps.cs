@@ -137,9 +137,11 @@ internal sealed class FlowOps(GraphWalker walker)
             _ => throw Context.UnsupportedNode(node),
         };
         var c = inputs.Select(v => (v as ConstantValue)?.Tensor).ToArray();
-        long[]? starts = c.Length > 1 ? c[1]?.ToLongs() : null, ends = c.Length > 2 ? c[2]?.ToLongs() : null;
-        long[] axes = c.Length > 3 && c[3] is { } a ? a.ToLongs() : [0];
-        long[] steps = c.Length > 4 && c[4] is { } st ? st.ToLongs() : [1];
+        bool attributes = walker.Opset < 10; // Slice-1 takes its bounds as attributes
+        long[]? starts = attributes ? NodeAttributes.Ints(node, "starts") : c.Length > 1 ? c[1]?.ToLongs() : null;
+        long[]? ends = attributes ? NodeAttributes.Ints(node, "ends") : c.Length > 2 ? c[2]?.ToLongs() : null;
+        long[] axes = (attributes ? NodeAttributes.Ints(node, "axes") : c.Length > 3 ? c[3]?.ToLongs() : null) ?? [0];
+        long[] steps = !attributes && c.Length > 4 && c[4] is { } st ? st.ToLongs() : [1];
         if (starts is not [>= 0 and var from] || ends is not [> 0 and var to] || axes is not [0] || steps is not [1] || from >= to || end >= 0 && to > end - start)
         {
             throw Context.UnsupportedNode(node, "slices an initial-state input other than by rows [k·D, (k+1)·D) of axis 0, the one slicing the importer maps.");

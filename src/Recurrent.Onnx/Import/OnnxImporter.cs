@@ -20,7 +20,8 @@ namespace Recurrent.Onnx;
 /// (<c>MatMul</c> + <c>Add</c>, or <c>Gemm</c>) become a <c>Sequential</c>: the head on every step
 /// (<see cref="Models.SequencePooling.AllSteps"/>), or on the last step (<c>out[:, -1]</c>, or the last layer's final
 /// states) with <see cref="Models.SequencePooling.LastStep"/>. Its input is <c>(B, T, I)</c> features, or the token ids
-/// as numbers <c>(B, T, 1)</c>; a final <c>Softmax</c> of the graph is left to the caller (the model gives logits).</item>
+/// as numbers <c>(B, T, 1)</c>; a final <c>Softmax</c> of the graph is left to the caller (the model gives logits), and
+/// other outputs of the graph (final states) are not part of a Sequential.</item>
 /// </list>
 /// <para>
 /// Cells: LSTM → <c>Lstm</c>, GRU → <c>CudnnGru</c> (<c>linear_before_reset = 1</c>, PyTorch's) or the lecture's
@@ -95,5 +96,6 @@ public static class OnnxImporter
         return ModelAssembler.Build(walker, model.Graph);
     }
 
-    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim().TrimEnd('.');
+    /// <summary>The first sentence of a parser's message, so the error stays one line.</summary>
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Split(". ", 2)[0].Trim().TrimEnd('.');
 }
