@@ -48,8 +48,9 @@ internal sealed record ConstTensor(int[] Shape, double[] Values, bool IsInteger)
     /// <param name="context">The file, for messages.</param>
     /// <param name="what">What the tensor is, for messages (<c>initializer 'W'</c>).</param>
     /// <returns>The tensor.</returns>
-    public static ConstTensor FromProto(TensorProto t, ImportContext context, string what)
+    public static ConstTensor FromProto(TensorProto? t, ImportContext context, string what)
     {
+        if (t is null) throw context.Invalid($"{what} holds no tensor.");
         if (t.DataLocation == TensorProto.Types.DataLocation.External)
         {
             throw context.Unsupported($"{what} keeps its data in an external file; save the model with its weights inside (onnx.save(..., save_as_external_data=False)).");

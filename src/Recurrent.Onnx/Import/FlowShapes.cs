@@ -74,6 +74,7 @@ internal static class FlowShapes
     {
         int rank = x.Axes.Length + axes.Length;
         var at = axes.Select(a => ShapeOps.Axis(a, rank, context, node)).ToHashSet();
+        if (at.Count != axes.Length) throw context.InvalidNode(node, $"repeats an axis in [{string.Join(", ", axes)}].");
         var result = new Axis[rank];
         for (int i = 0, j = 0; i < rank; i++) result[i] = at.Contains(i) ? new Axis("1", 1) : x.Axes[j++];
         return x with { Axes = result };

@@ -113,15 +113,16 @@ internal sealed class GraphWalker
     private GraphValue Zeros(NodeProto node, GraphValue?[] inputs)
     {
         bool IsZero(GraphValue? v) => v is ZerosValue || v is ConstantValue { Tensor.IsAllZero: true };
+        var first = inputs.Length > 0 ? inputs[0] : null;
         switch (node.OpType)
         {
             case "ConstantOfShape":
                 var fill = NodeAttributes.Find(node, "value") is { T: { } t } ? ConstTensor.FromProto(t, Context, $"node '{ImportContext.NameOf(node)}' value") : null;
                 if (fill is not null && !fill.IsAllZero) throw Context.UnsupportedNode(node, "fills a tensor with a non-zero value on the state path; the importer maps zero initial states.");
                 return ZerosValue.Instance;
-            case "Expand" or "Tile" or "Identity" or "Cast" or "Reshape" or "Squeeze" or "Unsqueeze" or "Slice" or "Transpose" or "Gather" when IsZero(inputs[0]):
+            case "Expand" or "Tile" or "Identity" or "Cast" or "Reshape" or "Squeeze" or "Unsqueeze" or "Slice" or "Transpose" or "Gather" when IsZero(first):
                 return ZerosValue.Instance;
-            case "Concat" when inputs.All(IsZero):
+            case "Concat" when inputs.Length > 0 && inputs.All(IsZero):
                 return ZerosValue.Instance;
             case "Shape":
                 return new OpaqueValue(ImportContext.NameOf(node), node.OpType);

@@ -54,6 +54,7 @@ internal static class ShapeOps
     {
         int rank = shape.Length + axes.Length;
         var at = axes.Select(a => Axis(a, rank, context, node)).ToHashSet();
+        if (at.Count != axes.Length) throw context.InvalidNode(node, $"repeats an axis in [{string.Join(", ", axes)}].");
         var result = new int[rank];
         for (int i = 0, j = 0; i < rank; i++) result[i] = at.Contains(i) ? 1 : shape[j++];
         return result;
