@@ -6,7 +6,8 @@ namespace Recurrent.Onnx;
 /// The operators on the data path of a recurrent model's graph, applied to the axes of <see cref="Flow"/> values:
 /// the recurrent nodes themselves; the layout plumbing around them (<c>Transpose</c>, <c>Reshape</c>, <c>Squeeze</c>,
 /// <c>Unsqueeze</c>, <c>Identity</c>, <c>Dropout</c>); the embedding (<c>Gather</c> of an initializer at the token
-/// ids); taking the last step (<c>Gather</c> or <c>Slice</c> of index −1 on the time axis) or a row of the final states;
+/// ids); taking the last step (<c>Gather</c> or <c>Slice</c> of index −1 on the time axis), the mean over time
+/// (<c>ReduceMean</c>) or a row of the final states;
 /// concatenating final states (<c>Concat</c>); the head (<c>MatMul</c>/<c>Gemm</c> and <c>Add</c>); a final
 /// <c>Softmax</c>. Anything else on the data path is refused.
 /// </summary>
@@ -26,7 +27,7 @@ internal sealed class FlowOps(GraphWalker walker)
         var info = RecurrentNode.Read(node, resolved, Context);
         var x = AsFlow(inputs[0]!, node);
         int k = walker.Nodes.Count;
-        bool follows = k == 0 ? x.Stage == FlowStage.Features : x.Stage == FlowStage.Sequence && x.Layer == k - 1 && !x.LastStep;
+        bool follows = k == 0 ? x.Stage == FlowStage.Features : x.Stage == FlowStage.Sequence && x.Layer == k - 1 && !x.Pooled;
         if (!follows) throw Context.UnsupportedNode(node, $"reads {Describe(x)}; the importer maps recurrent nodes that read the model's input or the previous recurrent node's output.");
         if (x.Axes.Length != 3 || !x.Axes[0].IsDynamic || !x.Axes[1].IsDynamic)
         {
@@ -89,6 +90,7 @@ internal sealed class FlowOps(GraphWalker walker)
             "Concat" => [FlowShapes.Concat(node, inputs.Select(v => v is Flow f ? f : throw Context.UnsupportedNode(node, "concatenates the data with other tensors; the importer maps concatenations of final states.")).ToArray(), Context)],
             "MatMul" => [Head(node, x, Constant(node, inputs, 1, "B"), transposed: false)],
             "Gemm" => [Gemm(node, x, inputs)],
+            "ReduceMean" => [FlowShapes.Mean(node, x, walker.Opset < 18 ? NodeAttributes.Ints(node, "axes") : ConstantAxes(node, inputs), walker.TimeAxis, Context)],
             "Softmax" when x.Stage is FlowStage.Scores or FlowStage.Head => [x with { Stage = FlowStage.Softmax }],
             _ => throw Context.UnsupportedNode(node),
         };

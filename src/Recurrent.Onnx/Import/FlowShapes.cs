@@ -92,7 +92,7 @@ internal static class FlowShapes
         long index = (long)indices.Values[0];
         var rest = x.Axes.Where((_, i) => i != axis).ToArray();
         var reduced = indices.Rank == 0 ? rest : x.Axes.Select((b, i) => i == axis ? new Axis("1", 1) : b).ToArray();
-        if (a.Name == time && x.Stage == FlowStage.Sequence && !x.LastStep)
+        if (a.Name == time && x.Stage == FlowStage.Sequence && !x.Pooled)
         {
             if (index != -1) throw context.UnsupportedNode(node, $"takes step {index} of the time axis; the importer maps taking the last step (index −1).");
             return x with { Axes = reduced, LastStep = true };
@@ -134,7 +134,7 @@ internal static class FlowShapes
         {
             int axis = ShapeOps.Axis(axes[i], x.Axes.Length, context, node);
             var a = x.Axes[axis];
-            if (a.Name == time && x.Stage == FlowStage.Sequence && !result.LastStep)
+            if (a.Name == time && x.Stage == FlowStage.Sequence && !result.Pooled)
             {
                 if (starts[i] != -1 || ends[i] < int.MaxValue || steps[i] != 1) throw context.UnsupportedNode(node, $"slices [{starts[i]}:{ends[i]}:{steps[i]}] of the time axis; the importer maps taking the last step ([-1:]).");
                 result = result with { Axes = result.Axes.Select((b, j) => j == axis ? new Axis("1", 1) : b).ToArray(), LastStep = true };
@@ -155,6 +155,19 @@ internal static class FlowShapes
             };
         }
         return result;
+    }
+
+    /// <summary>ReduceMean over the time axis alone: the mean over steps (keepdims leaves a unit axis).</summary>
+    public static Flow Mean(NodeProto node, Flow x, long[]? axes, string? time, ImportContext context)
+    {
+        int at = Array.FindIndex(x.Axes, a => a.Name == time);
+        var named = axes?.Select(a => ShapeOps.Axis(a, x.Axes.Length, context, node)).ToArray();
+        if (x.Stage != FlowStage.Sequence || x.Pooled || at < 0 || named is not [var only] || only != at)
+        {
+            throw context.UnsupportedNode(node, $"averages data with axes {x.AxesText} over axes [{string.Join(", ", axes ?? [])}]; the importer maps the mean of a recurrent output over its time axis.");
+        }
+        bool keep = NodeAttributes.Int(node, "keepdims", 1) != 0;
+        return x with { Axes = keep ? x.Axes.Select((a, i) => i == at ? new Axis("1", 1) : a).ToArray() : x.Axes.Where((_, i) => i != at).ToArray(), Mean = true };
     }
 
     /// <summary>Concat of final states along their rows: consecutive rows of the same state (h or c).</summary>

@@ -36,9 +36,6 @@ internal sealed record InputValue(string Name, int ElementType, int Rank) : Grap
 /// <summary>Rows [Start, End) of an initial-state graph input <c>(L·D, B, H)</c>, as torch slices it per layer.</summary>
 internal sealed record StateInputValue(string Input, int Start, int End) : GraphValue;
 
-/// <summary>The sequence lengths, a graph input <c>(B)</c>.</summary>
-internal sealed record LengthsValue(string Input) : GraphValue;
-
 /// <summary>
 /// One axis of a data tensor: the batch and time axes are named after the input's axes (<c>a0</c>, <c>a1</c>) and
 /// have no fixed size; the others have a role (<c>F</c> features, <c>D</c> directions, <c>H</c> hidden units, <c>O</c>
@@ -92,8 +89,12 @@ internal enum FlowStage
 /// <param name="RowStart">For states: the first row (layer · D + direction) of the stack of all layers' final states.</param>
 /// <param name="RowCount">For states: how many rows.</param>
 /// <param name="LastStep">Whether the time axis was reduced to its last step (<c>Gather(axis = T, −1)</c>, a slice of the last step).</param>
-internal sealed record Flow(Axis[] Axes, FlowStage Stage, int Layer, char State = ' ', int RowStart = 0, int RowCount = 0, bool LastStep = false) : GraphValue
+/// <param name="Mean">Whether the time axis was reduced to its mean (<c>ReduceMean(axes = [T])</c>).</param>
+internal sealed record Flow(Axis[] Axes, FlowStage Stage, int Layer, char State = ' ', int RowStart = 0, int RowCount = 0, bool LastStep = false, bool Mean = false) : GraphValue
 {
+    /// <summary>Whether the time axis was reduced (last step or mean).</summary>
+    public bool Pooled => LastStep || Mean;
+
     /// <summary>The axes as text.</summary>
     public string AxesText => Axis.TextOf(Axes);
 }

@@ -42,7 +42,7 @@ internal static class ModelAssembler
         {
             bool ok = value switch
             {
-                Flow { Stage: FlowStage.Sequence, LastStep: false } f when f.Layer == last && f.Axes.Length == 3 =>
+                Flow { Stage: FlowStage.Sequence, Pooled: false } f when f.Layer == last && f.Axes.Length == 3 =>
                     f.Axes[0].Name == (batchFirst ? walker.BatchAxis : walker.TimeAxis) && f.Axes[1].Name == (batchFirst ? walker.TimeAxis : walker.BatchAxis)
                     && FeaturesOf(f.Axes[2], first.Directions),
                 Flow { Stage: FlowStage.State, RowStart: 0 } f => f.RowCount == rows && f.Axes is [{ Name: "S" }, var b, { Name: "H" }] && b.Name == walker.BatchAxis,
@@ -78,7 +78,7 @@ internal static class ModelAssembler
         int d = lastNode.Directions;
         var x = head.Input;
         SequencePooling pooling;
-        if (x is { Stage: FlowStage.Sequence, LastStep: false } && x.Axes is [var b0, var t0, var f0] && b0.Name == walker.BatchAxis && t0.Name == walker.TimeAxis && FeaturesOf(f0, d))
+        if (x is { Stage: FlowStage.Sequence, Pooled: false } && x.Axes is [var b0, var t0, var f0] && b0.Name == walker.BatchAxis && t0.Name == walker.TimeAxis && FeaturesOf(f0, d))
         {
             pooling = SequencePooling.AllSteps;
         }
@@ -88,6 +88,11 @@ internal static class ModelAssembler
             if (nodes.Any(n => n.Lengths is not null)) throw context.Unsupported("the head reads out[:, -1] of sequences of given lengths (padded steps); an imported Sequential takes each sequence's own last step.");
             pooling = SequencePooling.LastStep;
         }
+        else if (x is { Stage: FlowStage.Sequence, Mean: true } && x.Axes is [var b3, var f3] && b3.Name == walker.BatchAxis && FeaturesOf(f3, d))
+        {
+            if (nodes.Any(n => n.Lengths is not null)) throw context.Unsupported("the head reads the mean over all T steps of sequences of given lengths (padded steps count); an imported Sequential averages each sequence over its own length.");
+            pooling = SequencePooling.Mean;
+        }
         else if (x is { Stage: FlowStage.State, State: 'h' } && x.RowStart == (nodes.Count - 1) * d && x.RowCount == d && x.Axes is [var b2, var f2] && b2.Name == walker.BatchAxis
             && (d == 1 && f2 is { Name: "H", Parts: null } || f2.Parts is [{ Name: "S" } s, { Name: "H" }] && s.Size == d))
         {
@@ -95,7 +100,7 @@ internal static class ModelAssembler
         }
         else
         {
-            throw context.Unsupported($"the head reads {FlowOps.Describe(x)}; the importer maps a head on every step (B, T, D·H), on the last step out[:, -1], or on the last layer's final states (B, D·H).");
+            throw context.Unsupported($"the head reads {FlowOps.Describe(x)}; the importer maps a head on every step (B, T, D·H), on the last step out[:, -1], on the mean over steps, or on the last layer's final states (B, D·H).");
         }
         var scores = outputs.Where(o => o.Value is Flow { Stage: FlowStage.Head or FlowStage.Scores or FlowStage.Softmax }).ToArray();
         if (scores.Length != 1) throw context.Unsupported($"the graph has {scores.Length} outputs computed by the head; the importer maps one.");

@@ -19,7 +19,8 @@ namespace Recurrent.Onnx;
 /// <item>An embedding (<c>Gather</c> of an initializer at int64 token ids), recurrent nodes and a linear head
 /// (<c>MatMul</c> + <c>Add</c>, or <c>Gemm</c>) become a <c>Sequential</c>: the head on every step
 /// (<see cref="Models.SequencePooling.AllSteps"/>), or on the last step (<c>out[:, -1]</c>, or the last layer's final
-/// states) with <see cref="Models.SequencePooling.LastStep"/>. Its input is <c>(B, T, I)</c> features, or the token ids
+/// states) with <see cref="Models.SequencePooling.LastStep"/>, or on the mean over steps (<c>ReduceMean</c>) with
+/// <see cref="Models.SequencePooling.Mean"/>. Its input is <c>(B, T, I)</c> features, or the token ids
 /// as numbers <c>(B, T, 1)</c>; a final <c>Softmax</c> of the graph is left to the caller (the model gives logits), and
 /// other outputs of the graph (final states) are not part of a Sequential.</item>
 /// </list>

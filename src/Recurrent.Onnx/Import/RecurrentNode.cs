@@ -67,8 +67,8 @@ internal sealed record RecurrentNode(string Name, CellKind Cell, Activation Nonl
         string? lengths = inputs.Count > 4 ? inputs[4] switch
         {
             null => null,
-            InputValue input => input.Name,
-            LengthsValue l => l.Input,
+            InputValue { ElementType: (int)TensorProto.Types.DataType.Int32, Rank: 1 or -1 } input => input.Name,
+            InputValue input => throw context.UnsupportedNode(node, $"reads sequence_lens from graph input '{input.Name}' of element type {(TensorProto.Types.DataType)input.ElementType} and rank {input.Rank}; ONNX takes int32 lengths (B)."),
             _ => throw context.UnsupportedNode(node, "computes its sequence_lens inside the graph; the importer reads lengths given as a graph input (B) or none."),
         } : null;
         return new RecurrentNode(name, cell, nonlinearity, hidden, directions, inputSize, w, r, b,

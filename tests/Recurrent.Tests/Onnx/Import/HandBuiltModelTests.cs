@@ -107,6 +107,31 @@ public class HandBuiltModelTests(ITestOutputHelper log)
         ImportAssert.Close("logits", expected.Floats, expected.Shape, ours, log);
     }
 
+    /// <summary>Features → bidirectional PyTorch GRU → (B, T, D·H) → ReduceMean over time → MatMul + Add: a mean-pooled classifier.</summary>
+    [Fact]
+    public void MeanPooledClassifierMatchesOnnxRuntime()
+    {
+        const int inputs = 3;
+        var g = new OnnxGraphBuilder();
+        string input = g.Input("x", TensorProto.Types.DataType.Float, -1, -1, inputs);
+        string x = g.Node("Transpose", [input], [Attribute("perm", new long[] { 1, 0, 2 })]);
+        var gru = g.Nodes("GRU", [x, Weights(g, "w", 2, 3, inputs)[0], Weights(g, "r", 2, 3, Hidden, recurrent: true)[0], g.Initializer("b", Random(2 * 6 * Hidden), 2, 6 * Hidden)], 2,
+            [Attribute("hidden_size", (long)Hidden), Attribute("direction", "bidirectional"), Attribute("linear_before_reset", 1L)]);
+        string y = g.Node("Reshape", [g.Node("Transpose", [gru[0]], [Attribute("perm", new long[] { 0, 2, 1, 3 })]), g.Ints([0, 0, -1])]);
+        string mean = g.Node("ReduceMean", [g.Node("Transpose", [y], [Attribute("perm", new long[] { 1, 0, 2 })])], [Attribute("axes", new long[] { 1 }), Attribute("keepdims", 0L)]);
+        string logits = g.Node("Add", [g.Node("MatMul", [mean, g.Initializer("w_t", Random(2 * Hidden * Classes), 2 * Hidden, Classes)]), g.Initializer("bias", Random(Classes), Classes)]);
+        g.Output(logits);
+        var model = g.ToBytes();
+
+        var imported = Assert.IsType<Sequential<float>>(OnnxImporter.Import(model, "mean.onnx"));
+        Assert.Equal((SequencePooling.Mean, CellKind.CudnnGru), (imported.Config.Pooling, imported.Config.Recurrent[0].Cell));
+        var features = Random(Batch * Steps * inputs);
+        var expected = OrtRunner.Run(model, new Dictionary<string, OrtTensor> { ["x"] = new(features, [Batch, Steps, inputs]) })[logits];
+        imported.Eval();
+        var ours = imported.Forward(new Tape<float>(), new Variable<float>(new Tensor<float>(features, Batch, Steps, inputs))).Value;
+        ImportAssert.Close("logits", expected.Floats, expected.Shape, ours, log);
+    }
+
     private string[] Weights(OnnxGraphBuilder g, string name, int directions, int gates, int columns, bool recurrent = false) =>
         [g.Initializer(name, Random(directions * gates * Hidden * (recurrent ? Hidden : columns)), directions, gates * Hidden, recurrent ? Hidden : columns)];
 
