@@ -118,6 +118,7 @@ internal sealed class FlowOps(GraphWalker walker)
 
     private Flow Embed(NodeProto node, ConstTensor table, InputValue ids)
     {
+        if (table.Rank == 2 && (table.Shape[0] < 1 || table.Shape[1] < 1)) throw Context.InvalidNode(node, $"looks token ids up in an empty table {table.ShapeText}.");
         if (NodeAttributes.Int(node, "axis", 0) != 0 || table.Rank != 2) throw Context.UnsupportedNode(node, $"gathers from a {table.ShapeText} table along axis {NodeAttributes.Int(node, "axis", 0)}; an embedding gathers rows of (V, E).");
         if (ids.ElementType is not ((int)TensorProto.Types.DataType.Int64 or (int)TensorProto.Types.DataType.Int32) || ids.Rank != 2)
         {
@@ -186,7 +187,7 @@ internal sealed class FlowOps(GraphWalker walker)
         {
             throw Context.UnsupportedNode(node, $"multiplies {Describe(x)}; the importer maps a head on the last recurrent layer's output.");
         }
-        if (w.Rank != 2) throw Context.UnsupportedNode(node, $"multiplies by a weight of shape {w.ShapeText}; a head's weight is a matrix.");
+        if (w.Rank != 2 || w.Shape[0] < 1 || w.Shape[1] < 1) throw Context.UnsupportedNode(node, $"multiplies by a weight of shape {w.ShapeText}; a head's weight is a non-empty matrix.");
         var weight = transposed ? w : ConstantFolder.Transpose(w, [1, 0]);
         int features = x.Axes[^1].Size;
         if (weight.Shape[1] != features) throw Context.UnsupportedNode(node, $"multiplies {features} features by a weight of shape {w.ShapeText}.");
