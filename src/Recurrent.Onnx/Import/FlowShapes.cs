@@ -170,11 +170,27 @@ internal static class FlowShapes
         return x with { Axes = keep ? x.Axes.Select((a, i) => i == at ? new Axis("1", 1) : a).ToArray() : x.Axes.Where((_, i) => i != at).ToArray(), Mean = true };
     }
 
-    /// <summary>Concat of final states along their rows: consecutive rows of the same state (h or c).</summary>
+    /// <summary>
+    /// Concat of final states: along their rows, consecutive rows of the same state (h or c, over the layers); or single
+    /// rows side by side along the hidden axis, as torch writes <c>cat([h_n[-2], h_n[-1]], dim = 1)</c>, which is the
+    /// rows' (D·H) layout.
+    /// </summary>
     public static Flow Concat(NodeProto node, Flow[] parts, ImportContext context)
     {
         var first = parts[0];
         int axis = ShapeOps.Axis(NodeAttributes.Int(node, "axis", 0), first.Axes.Length, context, node);
+        if (first.Axes[axis] is { Name: "H", Parts: null } hidden)
+        {
+            for (int i = 0; i < parts.Length; i++)
+            {
+                var p = parts[i];
+                bool fits = p.Stage == FlowStage.State && p.State == first.State && p.RowCount == 1 && p.RowStart == first.RowStart + i
+                    && p.Axes.Length == first.Axes.Length && p.Axes.Select((a, j) => a.Text == first.Axes[j].Text).All(b => b);
+                if (!fits) throw context.UnsupportedNode(node, "concatenates data other than consecutive rows of the final states; the importer maps Concat of Y_h rows (cat([h_n[-2], h_n[-1]], 1)).");
+            }
+            var merged = Axis.Merge([new Axis("S", parts.Length), hidden]);
+            return first with { Axes = first.Axes.Select((a, j) => j == axis ? merged : a).ToArray(), RowCount = parts.Length };
+        }
         int rows = first.RowStart;
         foreach (var p in parts)
         {
