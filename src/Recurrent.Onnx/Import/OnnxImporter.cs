@@ -46,7 +46,7 @@ namespace Recurrent.Onnx;
 public static class OnnxImporter
 {
     /// <summary>The oldest ai.onnx opset the importer reads (LSTM, GRU and RNN as they are since 7).</summary>
-    public const int MinimumOpset = 7;
+    internal const int MinimumOpset = 7;
 
     /// <summary>Reads the ONNX model in a file.</summary>
     /// <param name="path">The <c>.onnx</c> file.</param>
