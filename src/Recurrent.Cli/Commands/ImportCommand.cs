@@ -17,13 +17,13 @@ namespace Recurrent.Cli.Commands;
 internal static class ImportCommand
 {
     /// <summary>The formats <c>import</c> reads.</summary>
-    private static ImportSource[] Sources() => [ImportPyTorch.Create()];
+    private static ImportSource[] Sources() => [ImportPyTorch.Create(), ImportOnnx.Create()];
 
     public static Command Create()
     {
         var sources = Sources();
         var output = new Option<string>("--out") { Description = "The Recurrent model file to write (*.safetensors).", Required = true };
-        var command = new Command("import", "Import a model trained elsewhere (PyTorch state_dict) as a Recurrent model file.") { output };
+        var command = new Command("import", "Import a model trained elsewhere (a PyTorch state_dict, or an ONNX graph) as a Recurrent model file.") { output };
         foreach (var source in sources)
         {
             command.Options.Add(source.File);

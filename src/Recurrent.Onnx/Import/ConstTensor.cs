@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Recurrent.Onnx.Proto;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// A tensor whose value the importer knows: an initializer, a <c>Constant</c> node's value, or what the constant folder

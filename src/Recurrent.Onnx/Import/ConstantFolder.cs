@@ -1,6 +1,6 @@
 using Recurrent.Onnx.Proto;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// Computes the few shape and copy operators exporters put between an initializer and the recurrent node that reads it

@@ -1,6 +1,6 @@
 using Recurrent.Onnx.Proto;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// The operators on the data path of a recurrent model's graph, applied to the axes of <see cref="Flow"/> values:

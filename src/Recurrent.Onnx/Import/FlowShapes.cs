@@ -1,6 +1,6 @@
 using Recurrent.Onnx.Proto;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// The shape operators on data values, over named axes: the batch and time axes have no fixed size, so a reshape may

@@ -1,4 +1,4 @@
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// What the importer knows about one tensor of the graph as it walks the nodes in order: a constant it can compute, a

@@ -1,6 +1,6 @@
 using Recurrent.Onnx.Proto;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// Walks an ONNX graph's nodes in order (the specification keeps them topologically sorted) and finds the recurrent

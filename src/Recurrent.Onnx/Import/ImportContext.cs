@@ -1,6 +1,6 @@
 using Recurrent.Onnx.Proto;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// The file being imported, for the one-line messages every problem becomes: <see cref="InvalidDataException"/> for a

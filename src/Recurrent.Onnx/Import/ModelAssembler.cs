@@ -3,7 +3,7 @@ using Recurrent.Models;
 using Recurrent.Onnx.Proto;
 using Recurrent.Tensors;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// Turns what <see cref="GraphWalker"/> found into a Recurrent model with the graph's weights: recurrent nodes alone

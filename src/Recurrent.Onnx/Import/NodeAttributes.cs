@@ -1,6 +1,6 @@
 using Recurrent.Onnx.Proto;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>Reads a node's attributes by name, with the ONNX defaults the caller gives.</summary>
 internal static class NodeAttributes

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Recurrent.Layers;
 using Recurrent.Onnx.Proto;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// Reads an ONNX model holding <c>LSTM</c>, <c>GRU</c> or <c>RNN</c> nodes (from PyTorch's <c>torch.onnx.export</c>, from

@@ -3,7 +3,7 @@ using Recurrent.Cells;
 using Recurrent.Onnx.Proto;
 using Recurrent.Tensors;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>
 /// One ONNX <c>LSTM</c>, <c>GRU</c> or <c>RNN</c> node read into what a layer of a <see cref="Layers.RecurrentLayer{T}"/>

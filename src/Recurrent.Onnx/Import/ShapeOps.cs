@@ -1,6 +1,6 @@
 using Recurrent.Onnx.Proto;
 
-namespace Recurrent.Onnx;
+namespace Recurrent.Onnx.Import;
 
 /// <summary>The shape arithmetic of ONNX's shape operators, shared by the constant folder and the data path.</summary>
 internal static class ShapeOps

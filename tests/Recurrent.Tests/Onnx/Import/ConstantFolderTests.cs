@@ -1,4 +1,5 @@
 using Recurrent.Onnx;
+using Recurrent.Onnx.Import;
 using Recurrent.Onnx.Proto;
 using static Recurrent.Tests.Onnx.Import.OnnxGraphBuilder;
 

@@ -1,6 +1,7 @@
 using Recurrent.Autodiff;
 using Recurrent.Layers;
 using Recurrent.Onnx;
+using Recurrent.Onnx.Import;
 using Recurrent.Tensors;
 using Xunit.Abstractions;
 

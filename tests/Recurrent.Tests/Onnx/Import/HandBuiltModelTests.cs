@@ -2,6 +2,7 @@ using Recurrent.Autodiff;
 using Recurrent.Cells;
 using Recurrent.Models;
 using Recurrent.Onnx;
+using Recurrent.Onnx.Import;
 using Recurrent.Onnx.Proto;
 using Recurrent.Tensors;
 using Xunit.Abstractions;

@@ -4,6 +4,7 @@ using Recurrent.Autodiff;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Onnx;
+using Recurrent.Onnx.Import;
 using Recurrent.Onnx.Proto;
 using Recurrent.Tensors;
 using Xunit.Abstractions;

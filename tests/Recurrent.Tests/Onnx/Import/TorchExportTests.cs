@@ -3,6 +3,7 @@ using Recurrent.Autodiff;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Onnx;
+using Recurrent.Onnx.Import;
 using Recurrent.Tensors;
 using Recurrent.Tests.Oracles;
 using Xunit.Abstractions;
@@ -10,13 +11,13 @@ using Xunit.Abstractions;
 namespace Recurrent.Tests.Onnx.Import;
 
 /// <summary>
-/// Further real torch.onnx.export graphs (TorchExports/make_exports.py, torch 1.13): weights sliced and concatenated by
+/// Further real torch.onnx.export graphs (Fixtures/PyTorch/exports/make_exports.py, torch 1.13): weights sliced and concatenated by
 /// torch without constant folding, initial states as graph inputs, opsets 9 and 11, classifiers on h_n[-1] and on
 /// cat([h_n[-2], h_n[-1]], 1). Each imports and matches torch's outputs and ONNX Runtime within 1e-5.
 /// </summary>
 public class TorchExportTests(ITestOutputHelper log)
 {
-    private static string Folder => Path.Combine(OracleFolder.RepositoryRoot, "tests", "Recurrent.Tests", "Onnx", "Import", "TorchExports");
+    private static string Folder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "PyTorch", "exports");
 
     [Theory]
     [InlineData("lstm_states_nofold", "RecurrentLayer")]

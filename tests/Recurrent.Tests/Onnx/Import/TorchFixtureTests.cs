@@ -3,6 +3,7 @@ using Recurrent.Cells;
 using Recurrent.Layers;
 using Recurrent.Models;
 using Recurrent.Onnx;
+using Recurrent.Onnx.Import;
 using Recurrent.Serialization;
 using Recurrent.Tensors;
 using Recurrent.Tests.Serialization;
