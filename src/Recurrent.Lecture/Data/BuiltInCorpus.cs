@@ -80,7 +80,7 @@ public static class BuiltInCorpus
         foreach (string path in Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(directory, path).Replace('\\', '/');
-            if (IsBuildOutput(relative)) continue;
+            if (IsExcluded(relative)) continue;
             files.Add((relative, File.ReadAllText(path, Encoding.UTF8)));
         }
         if (files.Count == 0)
@@ -108,8 +108,13 @@ public static class BuiltInCorpus
         return text.ToString();
     }
 
-    private static bool IsBuildOutput(string relativePath)
+    /// <summary>
+    /// Build output, hidden folders, and generated code (<c>*.g.cs</c>, such as the ONNX schema's 10,000 lines of
+    /// protobuf classes): the corpus is the code people wrote, and the project file excludes the same.
+    /// </summary>
+    private static bool IsExcluded(string relativePath)
     {
+        if (relativePath.EndsWith(".g.cs", StringComparison.Ordinal)) return true;
         string[] parts = relativePath.Split('/');
         for (int i = 0; i < parts.Length - 1; i++)
         {
@@ -126,7 +131,7 @@ public static class BuiltInCorpus
         {
             if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal)) continue;
             string relative = resource[ResourcePrefix.Length..].Replace('\\', '/');
-            if (IsBuildOutput(relative)) continue;
+            if (IsExcluded(relative)) continue;
             using Stream stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream, Encoding.UTF8);
             files.Add((relative, reader.ReadToEnd()));
