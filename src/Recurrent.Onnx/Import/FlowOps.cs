@@ -69,6 +69,9 @@ internal sealed class FlowOps(GraphWalker walker)
                 return [first];
             case "Slice" when first is InputValue { Rank: 3 } or StateInputValue:
                 return [StateRows(node, first, inputs)];
+            case "Transpose" when first is InputValue { Rank: 2, ElementType: (int)TensorProto.Types.DataType.Int64 or (int)TensorProto.Types.DataType.Int32 } ids
+                && ShapeOps.Permutation(node, 2, Context) is [1, 0]:
+                return [ids with { Transposed = !ids.Transposed }]; // time-major ids, looked up into (T, B, E)
             case "Gather" when first is ConstantValue table && inputs.Length > 1 && inputs[1] is InputValue ids:
                 return [Embed(node, table.Tensor, ids)];
             case "Shape":
@@ -129,7 +132,8 @@ internal sealed class FlowOps(GraphWalker walker)
         if (walker.Embedding is not null || walker.DataInput is not null) throw Context.UnsupportedNode(node, "is a second embedding or data input; the importer maps one.");
         walker.Embedding = table;
         walker.DataInput = ids.Name;
-        return new Flow([new Axis("a0", -1), new Axis("a1", -1), new Axis("F", table.Shape[1])], FlowStage.Features, -1);
+        Axis b = new("a0", -1), t = new("a1", -1);
+        return new Flow(ids.Transposed ? [t, b, new Axis("F", table.Shape[1])] : [b, t, new Axis("F", table.Shape[1])], FlowStage.Features, -1);
     }
 
     /// <summary>Torch's per-layer slice <c>h0[k·D : (k+1)·D]</c> of an initial-state input.</summary>

@@ -31,6 +31,9 @@ internal sealed record InputValue(string Name, int ElementType, int Rank) : Grap
 {
     /// <summary>The declared dimensions, −1 where symbolic; null when the graph declares no shape.</summary>
     public int[]? Dims { get; init; }
+
+    /// <summary>For token ids (B, T): whether they were transposed to (T, B) before the embedding looks them up.</summary>
+    public bool Transposed { get; init; }
 }
 
 /// <summary>Rows [Start, End) of an initial-state graph input <c>(L·D, B, H)</c>, as torch slices it per layer.</summary>

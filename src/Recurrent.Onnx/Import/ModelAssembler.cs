@@ -14,11 +14,13 @@ namespace Recurrent.Onnx.Import;
 internal static class ModelAssembler
 {
     /// <summary>The model of a walked graph.</summary>
-    public static Module<float> Build(GraphWalker walker, GraphProto graph)
+    public static Module<float> Build(GraphWalker walker, ModelProto model)
     {
+        var graph = model.Graph;
         var context = walker.Context;
         if (walker.Nodes.Count == 0) throw context.Unsupported("the graph has no LSTM, GRU or RNN node; the importer reads recurrent models.");
         var outputs = graph.Output.Select(o => (o.Name, Value: walker.Output(o.Name))).ToArray();
+        if (CharModelAssembler.IsCharModel(walker, model)) return CharModelAssembler.Build(walker, model, outputs);
         return walker.Embedding is not null || walker.Frames is not null || walker.Head is not null ? Sequential(walker, outputs) : Layer(walker, outputs);
     }
 
@@ -149,7 +151,7 @@ internal static class ModelAssembler
     }
 
     /// <summary>The features of a recurrent node's output as the layer gives them: the directions concatenated, (D·H), or H alone.</summary>
-    private static bool FeaturesOf(Axis features, int directions) =>
+    internal static bool FeaturesOf(Axis features, int directions) =>
         directions == 1 && features is { Name: "H", Parts: null } || features.Parts is [{ Name: "D" } d, { Name: "H" }] && d.Size == directions;
 
     private static bool IsZero(GraphValue? value) => value is null or ZerosValue || value is ConstantValue { Tensor.IsAllZero: true };
@@ -158,7 +160,7 @@ internal static class ModelAssembler
     /// Checks that every node starts its state <paramref name="state"/> from zeros, or every node from its rows
     /// [k·D, (k+1)·D) of one graph input (L·D, B, H); returns that input's name, or null for zeros.
     /// </summary>
-    private static string? StateInput(GraphWalker walker, char state)
+    internal static string? StateInput(GraphWalker walker, char state)
     {
         var nodes = walker.Nodes;
         var values = nodes.Select(n => state == 'h' ? n.InitialH : n.InitialC).ToArray();
@@ -192,14 +194,14 @@ internal static class ModelAssembler
     }
 
     /// <summary>Checks that every node reads the same sequence_lens input, or none does.</summary>
-    private static void Lengths(GraphWalker walker)
+    internal static void Lengths(GraphWalker walker)
     {
         var nodes = walker.Nodes;
         var other = nodes.FirstOrDefault(n => n.Lengths != nodes[0].Lengths);
         if (other is not null) throw walker.Context.Unsupported($"recurrent nodes '{nodes[0].Name}' and '{other.Name}' read different sequence_lens; the importer maps one lengths input for all layers.");
     }
 
-    private static string Describe(GraphValue? value) => value switch
+    internal static string Describe(GraphValue? value) => value switch
     {
         null => "nothing",
         Flow f => FlowOps.Describe(f),

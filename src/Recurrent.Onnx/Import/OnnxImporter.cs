@@ -94,7 +94,7 @@ public static class OnnxImporter
         if (standard.Version < MinimumOpset) throw context.Unsupported($"uses ai.onnx opset {standard.Version}; the importer reads opset {MinimumOpset} and later (re-export with a newer opset).");
         var walker = new GraphWalker(context, (int)Math.Min(standard.Version, int.MaxValue));
         walker.Walk(model.Graph);
-        return ModelAssembler.Build(walker, model.Graph);
+        return ModelAssembler.Build(walker, model);
     }
 
     /// <summary>The first sentence of a parser's message, so the error stays one line.</summary>

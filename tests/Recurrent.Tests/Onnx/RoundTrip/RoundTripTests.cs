@@ -95,6 +95,33 @@ public class RoundTripTests
         AssertSameInitializers(first, OnnxExporter.Export(imported, options)["model"]);
     }
 
+    public static TheoryData<string> CharModelNames() => [.. CharModels.Select(c => c.Name)];
+
+    private static readonly (string Name, RecurrentSpec Spec, string? Text)[] CharModels =
+    [
+        ("2-layer LSTM, vocabulary", Lstm with { Layers = 2 }, "hello, world"),
+        ("Elman relu, no vocabulary", Relu, null),
+        ("2-layer PyTorch GRU, vocabulary", CudnnGru with { Layers = 2 }, "abcdefg\n \"é"),
+        ("lecture GRU, no vocabulary", Gru, null),
+    ];
+
+    [Theory]
+    [MemberData(nameof(CharModelNames))]
+    public void ACharLanguageModelComesBackWithTheSameWeights(string name)
+    {
+        var (_, spec, text) = CharModels.Single(c => c.Name == name);
+        var vocabulary = text is null ? null : Recurrent.Data.Text.CharVocabulary.FromText(text);
+        var config = new CharModelConfig(vocabulary?.Count ?? 7, 3, spec);
+        var original = new CharLanguageModel<float>(config, new Rng(23), vocabulary);
+        var first = OnnxExporter.Export(original)["model"];
+        var imported = Assert.IsType<CharLanguageModel<float>>(OnnxImporter.Import(first.ToBytes()));
+
+        Assert.Equal(config, imported.Config);
+        Assert.Equal(vocabulary, imported.Vocabulary);
+        AssertSameWeights(original, imported);
+        AssertSameInitializers(first, OnnxExporter.Export(imported)["model"]);
+    }
+
     private static void AssertSameWeights(Module<float> expected, Module<float> actual)
     {
         var want = expected.StateDict();
