@@ -7,7 +7,8 @@ namespace Recurrent.Onnx.Import;
 /// the recurrent nodes themselves; the layout plumbing around them (<c>Transpose</c>, <c>Reshape</c>, <c>Squeeze</c>,
 /// <c>Unsqueeze</c>, <c>Identity</c>, <c>Dropout</c>); the embedding (<c>Gather</c> of an initializer at the token
 /// ids); taking the last step (<c>Gather</c> or <c>Slice</c> of index −1 on the time axis), the mean over time
-/// (<c>ReduceMean</c>) or a row of the final states;
+/// (<c>ReduceMean</c>, or <c>ReduceSum</c> and the divisions and masks of <see cref="FlowPooling"/>) or a row of the
+/// final states; a frame encoder (<c>MatMul</c>, <c>Add</c>, <c>Relu</c>) before the first recurrent node;
 /// concatenating final states (<c>Concat</c>); the head (<c>MatMul</c>/<c>Gemm</c> and <c>Add</c>); a final
 /// <c>Softmax</c>. Anything else on the data path is refused.
 /// </summary>

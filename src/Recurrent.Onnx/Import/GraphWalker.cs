@@ -6,8 +6,8 @@ namespace Recurrent.Onnx.Import;
 /// Walks an ONNX graph's nodes in order (the specification keeps them topologically sorted) and finds the recurrent
 /// model in it: the data input, an embedding, the recurrent nodes, the head and the pooling before it. Each tensor gets
 /// a <see cref="GraphValue"/>: constants are folded (<see cref="ConstantFolder"/>), shape arithmetic and zero initial
-/// states are recognised and set aside, and every node on the data path must be one <see cref="FlowOps"/> maps; any
-/// other operator there is refused with a one-line message naming it.
+/// states are recognised and set aside, the lengths masks are followed (<see cref="MaskOps"/>), and every node on the
+/// data path must be one <see cref="FlowOps"/> maps; any other operator there is refused with a one-line message naming it.
 /// </summary>
 internal sealed class GraphWalker
 {

@@ -8,7 +8,8 @@ namespace Recurrent.Onnx.Import;
 /// <summary>
 /// Turns what <see cref="GraphWalker"/> found into a Recurrent model with the graph's weights: recurrent nodes alone
 /// (and their state plumbing) become one <see cref="RecurrentLayer{T}"/> of L layers; an embedding or a head makes a
-/// <see cref="Sequential{T}"/> (embedding → recurrent stages → all steps or the last step → head). It checks that the
+/// <see cref="Sequential{T}"/> (embedding or frame encoder → recurrent stages → all steps, the last step or the mean →
+/// head); a character language model's graph goes to <see cref="CharModelAssembler"/>. It checks that the
 /// graph's outputs are what the model computes, so a graph whose outputs the model would not reproduce is refused.
 /// </summary>
 internal static class ModelAssembler

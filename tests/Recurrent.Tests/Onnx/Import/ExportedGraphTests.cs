@@ -60,6 +60,51 @@ public class ExportedGraphTests(ITestOutputHelper log)
         ImportAssert.Close("logits", expected.Floats, expected.Shape, ours, log);
     }
 
+    /// <summary>
+    /// A char LM's graph without its metadata is still one by its structure (state in and out); two windows, the second
+    /// from the first's final state, held to ONNX Runtime.
+    /// </summary>
+    [Fact]
+    public void CharLanguageModelWithoutMetadataMatchesOnnxRuntimeAcrossWindows()
+    {
+        const int vocabulary = 6, layers = 2;
+        var exported = OnnxExporter.Export(new CharLanguageModel<float>(new CharModelConfig(vocabulary, 3, Lstm with { Layers = layers }), new Rng(34)))["model"].Model;
+        exported.MetadataProps.Clear();
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(exported);
+        var imported = Assert.IsType<CharLanguageModel<float>>(OnnxImporter.Import(bytes, "charlm.onnx"));
+        Assert.Null(imported.Vocabulary);
+        imported.Eval();
+
+        var rng = new Rng(35);
+        int hidden = Lstm.HiddenSize;
+        float[] h = new float[layers * Batch * hidden], c = new float[layers * Batch * hidden];
+        Variable<float>[]? state = null;
+        for (int window = 0; window < 2; window++)
+        {
+            var ids = Enumerable.Range(0, Batch * Steps).Select(_ => rng.Next(vocabulary)).ToArray();
+            var expected = OrtRunner.Run(bytes, new Dictionary<string, OrtTensor>
+            {
+                ["ids"] = new(ids.Select(i => (long)i).ToArray(), [Batch, Steps]),
+                ["h0"] = new(h, [layers, Batch, hidden]),
+                ["c0"] = new(c, [layers, Batch, hidden]),
+            });
+            var (logits, final) = imported.Forward(new Tape<float>(), ids, Batch, state);
+            ImportAssert.Close($"window {window} logits", expected["logits"].Floats, expected["logits"].Shape, logits.Value, log);
+            ImportAssert.Close($"window {window} hn", expected["hn"].Floats, expected["hn"].Shape, final[0].Value, log);
+            ImportAssert.Close($"window {window} cn", expected["cn"].Floats, expected["cn"].Shape, final[1].Value, log);
+            (h, c, state) = (expected["hn"].Floats, expected["cn"].Floats, final);
+        }
+    }
+
+    [Fact]
+    public void CharModelMetadataOnASequentialGraphIsRefused()
+    {
+        var exported = OnnxExporter.Export(new Sequential<float>(new SequentialConfig(5, 2, [Lstm], SequencePooling.LastStep, EmbeddingSize: 3), new Rng(36)))["model"].Model;
+        exported.MetadataProps.Single(p => p.Key == "recurrent.kind").Value = CharLanguageModel<float>.Kind;
+        var e = Assert.Throws<NotSupportedException>(() => OnnxImporter.Import(Google.Protobuf.MessageExtensions.ToByteArray(exported), "claims.onnx"));
+        ImportAssert.OneLine(e, "claims.onnx", "character language model");
+    }
+
     [Fact]
     public void MeanOverAllStepsOfPaddedSequencesIsRefused()
     {
