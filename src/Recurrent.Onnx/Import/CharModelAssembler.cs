@@ -13,8 +13,8 @@ namespace Recurrent.Onnx.Import;
 /// the embedding's table, with the state carried in and out (<c>h0</c> [<c>c0</c>] → <c>hn</c> [<c>cn</c>], (L, B, H)).
 /// </summary>
 /// <remarks>
-/// Which graphs: those whose recurrent nodes start from an initial-state input (a Sequential starts from zeros, so the
-/// state in and out is what makes a streaming language model), or whose <c>metadata_props</c> say
+/// Which graphs: those with an embedding and a decoder on every step whose recurrent nodes start from an initial-state
+/// input (a Sequential starts from zeros, so the state in and out is what makes a streaming language model), or whose <c>metadata_props</c> say
 /// <c>recurrent.kind = char-lm</c>. The metadata is only that hint; sizes and weights come from the graph, whose
 /// structure must fit, or the import is refused. The vocabulary comes from the <c>vocabulary</c> metadata (a JSON array
 /// of one-character strings, in id order) when present.
@@ -24,7 +24,8 @@ internal static class CharModelAssembler
     /// <summary>Whether the graph is read as a character language model.</summary>
     public static bool IsCharModel(GraphWalker walker, ModelProto model) =>
         Metadata(model, "recurrent.kind") == CharLanguageModel<float>.Kind
-        || walker.Embedding is not null && walker.Head is not null && walker.Nodes.Any(n => n.InitialH is StateInputValue || n.InitialC is StateInputValue);
+        || walker.Embedding is not null && walker.Head is { Input: { Stage: FlowStage.Sequence, Pooled: false } }
+            && walker.Nodes.Any(n => n.InitialH is StateInputValue || n.InitialC is StateInputValue);
 
     /// <summary>The model, after checking that the graph's outputs are its logits (B, T, V) and final states.</summary>
     public static CharLanguageModel<float> Build(GraphWalker walker, ModelProto model, (string Name, GraphValue Value)[] outputs)

@@ -243,6 +243,7 @@ internal sealed class FlowOps(GraphWalker walker)
     public static string Describe(Flow x) => x.Stage switch
     {
         FlowStage.Features => $"the model's input {x.AxesText}",
+        FlowStage.Frames => $"the frame encoder's W_e·x + b_e {x.AxesText} before its Relu",
         FlowStage.Sequence => $"recurrent node {x.Layer}'s output {x.AxesText}",
         FlowStage.State => $"final states {x.AxesText}",
         _ => $"the head's scores {x.AxesText}",

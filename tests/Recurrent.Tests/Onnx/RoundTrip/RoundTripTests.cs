@@ -14,7 +14,8 @@ namespace Recurrent.Tests.Onnx.RoundTrip;
 /// at every stage (bit for bit, not within a tolerance), the same shape (cell, sizes, stacking, directions, layout,
 /// pooling), and the second ONNX file holds the same initializers as the first. What the ONNX recurrent operators
 /// express round-trips: Elman (tanh, relu, σ), LSTM and both GRUs, stacked, bidirectional, batch- or time-first, alone
-/// or in a Sequential with an embedding or features and any pooling. Cells exported through <c>Scan</c> (Jordan,
+/// or in a Sequential with an embedding, a frame encoder or features, several stages and any pooling, exported with the
+/// lengths input or without, and in a char language model (with or without its vocabulary). Cells exported through <c>Scan</c> (Jordan,
 /// Elman–Jordan) or with an output layer are one-way: the importer reads recurrent operators, not arbitrary loops.
 /// </summary>
 public class RoundTripTests
@@ -93,6 +94,24 @@ public class RoundTripTests
         Assert.Equal(config.Recurrent, imported.Config.Recurrent);
         AssertSameWeights(original, imported);
         AssertSameInitializers(first, OnnxExporter.Export(imported, options)["model"]);
+    }
+
+    [Theory]
+    [InlineData(14)]
+    [InlineData(21)]
+    [InlineData(23)]
+    public void EverySequentialComesBackAtOtherOpsets(int opset)
+    {
+        foreach (var (name, config) in Sequentials)
+        {
+            var original = new Sequential<float>(config, new Rng(24));
+            var options = new OnnxExportOptions { Opset = opset };
+            var first = OnnxExporter.Export(original, options)["model"];
+            var imported = Assert.IsType<Sequential<float>>(OnnxImporter.Import(first.ToBytes(), $"{name}.onnx"));
+            Assert.Equal(config.Pooling, imported.Config.Pooling);
+            AssertSameWeights(original, imported);
+            AssertSameInitializers(first, OnnxExporter.Export(imported, options)["model"]);
+        }
     }
 
     public static TheoryData<string> CharModelNames() => [.. CharModels.Select(c => c.Name)];
