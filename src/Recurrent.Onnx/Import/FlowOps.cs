@@ -7,7 +7,8 @@ namespace Recurrent.Onnx.Import;
 /// the recurrent nodes themselves; the layout plumbing around them (<c>Transpose</c>, <c>Reshape</c>, <c>Squeeze</c>,
 /// <c>Unsqueeze</c>, <c>Identity</c>, <c>Dropout</c>); the embedding (<c>Gather</c> of an initializer at the token
 /// ids); taking the last step (<c>Gather</c> or <c>Slice</c> of index −1 on the time axis), the mean over time
-/// (<c>ReduceMean</c>) or a row of the final states;
+/// (<c>ReduceMean</c>, or <c>ReduceSum</c> and the divisions and masks of <see cref="FlowPooling"/>) or a row of the
+/// final states; a frame encoder (<c>MatMul</c>, <c>Add</c>, <c>Relu</c>) before the first recurrent node;
 /// concatenating final states (<c>Concat</c>); the head (<c>MatMul</c>/<c>Gemm</c> and <c>Add</c>); a final
 /// <c>Softmax</c>. Anything else on the data path is refused.
 /// </summary>
@@ -69,6 +70,9 @@ internal sealed class FlowOps(GraphWalker walker)
                 return [first];
             case "Slice" when first is InputValue { Rank: 3 } or StateInputValue:
                 return [StateRows(node, first, inputs)];
+            case "Transpose" when first is InputValue { Rank: 2, ElementType: (int)TensorProto.Types.DataType.Int64 or (int)TensorProto.Types.DataType.Int32 } ids
+                && ShapeOps.Permutation(node, 2, Context) is [1, 0]:
+                return [ids with { Transposed = !ids.Transposed }]; // time-major ids, looked up into (T, B, E)
             case "Gather" when first is ConstantValue table && inputs.Length > 1 && inputs[1] is InputValue ids:
                 return [Embed(node, table.Tensor, ids)];
             case "Shape":
@@ -90,8 +94,10 @@ internal sealed class FlowOps(GraphWalker walker)
             "Concat" => [FlowShapes.Concat(node, inputs.Select(v => v is Flow f ? f : throw Context.UnsupportedNode(node, "concatenates the data with other tensors; the importer maps concatenations of final states.")).ToArray(), Context)],
             "MatMul" => [Head(node, x, Constant(node, inputs, 1, "B"), transposed: false)],
             "Gemm" => [Gemm(node, x, inputs)],
+            "ReduceSum" => [FlowPooling.Sum(node, x, walker.Opset < 13 ? NodeAttributes.Ints(node, "axes") : ConstantAxes(node, inputs), walker)],
+            "Relu" when x.Stage == FlowStage.Frames => [x with { Stage = FlowStage.Features }],
             "ReduceMean" => [FlowShapes.Mean(node, x, walker.Opset < 18 ? NodeAttributes.Ints(node, "axes") : ConstantAxes(node, inputs), walker.TimeAxis, Context)],
-            "Softmax" when x.Stage is FlowStage.Scores or FlowStage.Head => [x with { Stage = FlowStage.Softmax }],
+            "Softmax" when x.Stage is FlowStage.Scores or FlowStage.Head => [Softmax(node, x)],
             _ => throw Context.UnsupportedNode(node),
         };
     }
@@ -127,7 +133,8 @@ internal sealed class FlowOps(GraphWalker walker)
         if (walker.Embedding is not null || walker.DataInput is not null) throw Context.UnsupportedNode(node, "is a second embedding or data input; the importer maps one.");
         walker.Embedding = table;
         walker.DataInput = ids.Name;
-        return new Flow([new Axis("a0", -1), new Axis("a1", -1), new Axis("F", table.Shape[1])], FlowStage.Features, -1);
+        Axis b = new("a0", -1), t = new("a1", -1);
+        return new Flow(ids.Transposed ? [t, b, new Axis("F", table.Shape[1])] : [b, t, new Axis("F", table.Shape[1])], FlowStage.Features, -1);
     }
 
     /// <summary>Torch's per-layer slice <c>h0[k·D : (k+1)·D]</c> of an initial-state input.</summary>
@@ -152,12 +159,30 @@ internal sealed class FlowOps(GraphWalker walker)
         return new StateInputValue(name, start + (int)from, start + (int)to);
     }
 
+    /// <summary>A softmax of the scores over their last axis, the classes (probabilities beside the logits).</summary>
+    private Flow Softmax(NodeProto node, Flow x)
+    {
+        int rank = x.Axes.Length;
+        int axis = ShapeOps.Axis(NodeAttributes.Int(node, "axis", walker.Opset < 13 ? 1 : -1), rank, Context, node);
+        if (axis != rank - 1) throw Context.UnsupportedNode(node, $"takes a softmax over axis {axis} of the scores {x.AxesText}; the importer maps a softmax over the classes, the last axis.");
+        return x with { Stage = FlowStage.Softmax };
+    }
+
     private Flow Add(NodeProto node, GraphValue?[] inputs)
     {
         if (inputs.Length != 2) throw Context.InvalidNode(node, "needs two inputs.");
         var (flow, bias) = inputs[0] is Flow f0 && inputs[1] is ConstantValue c1 ? (f0, c1.Tensor)
             : inputs[1] is Flow f1 && inputs[0] is ConstantValue c0 ? (f1, c0.Tensor)
             : throw Context.UnsupportedNode(node, "adds two run-time tensors; the importer maps the head's bias, a constant added to x·Wᵀ.");
+        if (flow.Stage == FlowStage.Frames && walker.Frames is { Bias: null } frames)
+        {
+            if (bias.Values.Length != frames.Weight.Shape[0] || bias.Shape.Take(bias.Rank - 1).Any(d => d != 1))
+            {
+                throw Context.UnsupportedNode(node, $"adds a constant of shape {bias.ShapeText} to the frame encoder's {frames.Weight.Shape[0]} features; expected a bias ({frames.Weight.Shape[0]}).");
+            }
+            walker.Frames = frames with { Bias = bias };
+            return flow;
+        }
         if (flow.Stage != FlowStage.Head || walker.Head is not { Bias: null } head) throw Context.UnsupportedNode(node, $"adds a constant to {Describe(flow)}; the importer maps Add as the head's bias, after its MatMul.");
         int outputs = head.Weight.Shape[0];
         if (bias.Values.Length != outputs || bias.Shape.Take(bias.Rank - 1).Any(d => d != 1))
@@ -182,6 +207,7 @@ internal sealed class FlowOps(GraphWalker walker)
     /// <summary>The head x·W (MatMul) or x·Wᵀ (Gemm with transB): the weight is kept as (O, F), a Linear's layout.</summary>
     private Flow Head(NodeProto node, Flow x, ConstTensor w, bool transposed)
     {
+        if (x.Stage == FlowStage.Features && walker.Nodes.Count == 0 && walker.Embedding is null && walker.Frames is null) return FrameEncoder(node, x, w, transposed);
         if (walker.Head is not null) throw Context.UnsupportedNode(node, "is a second linear layer; the importer maps one head after the recurrent layers.");
         if (x.Stage is not (FlowStage.Sequence or FlowStage.State) || walker.Nodes.Count == 0 || x.Layer != walker.Nodes.Count - 1)
         {
@@ -193,6 +219,16 @@ internal sealed class FlowOps(GraphWalker walker)
         if (weight.Shape[1] != features) throw Context.UnsupportedNode(node, $"multiplies {features} features by a weight of shape {w.ShapeText}.");
         walker.Head = (weight, null, x);
         return new Flow([.. x.Axes[..^1], new Axis("O", weight.Shape[0])], FlowStage.Head, x.Layer);
+    }
+
+    /// <summary>The frame encoder's W_e·x (its bias and ReLU follow) on the input features, before the first recurrent node.</summary>
+    private Flow FrameEncoder(NodeProto node, Flow x, ConstTensor w, bool transposed)
+    {
+        if (w.Rank != 2 || w.Shape[0] < 1 || w.Shape[1] < 1) throw Context.UnsupportedNode(node, $"multiplies the input by a weight of shape {w.ShapeText}; a frame encoder's weight is a non-empty matrix.");
+        var weight = transposed ? w : ConstantFolder.Transpose(w, [1, 0]);
+        if (weight.Shape[1] != x.Axes[^1].Size) throw Context.UnsupportedNode(node, $"multiplies {x.Axes[^1].Size} input features by a weight of shape {w.ShapeText}.");
+        walker.Frames = (weight, null);
+        return new Flow([.. x.Axes[..^1], new Axis("F", weight.Shape[0])], FlowStage.Frames, -1);
     }
 
     private ConstTensor Constant(NodeProto node, GraphValue?[] inputs, int index, string role) =>
@@ -207,6 +243,7 @@ internal sealed class FlowOps(GraphWalker walker)
     public static string Describe(Flow x) => x.Stage switch
     {
         FlowStage.Features => $"the model's input {x.AxesText}",
+        FlowStage.Frames => $"the frame encoder's W_e·x + b_e {x.AxesText} before its Relu",
         FlowStage.Sequence => $"recurrent node {x.Layer}'s output {x.AxesText}",
         FlowStage.State => $"final states {x.AxesText}",
         _ => $"the head's scores {x.AxesText}",

@@ -136,13 +136,22 @@ internal static class FlowShapes
             var a = x.Axes[axis];
             if (a.Name == time && x.Stage == FlowStage.Sequence && !result.Pooled)
             {
-                if (starts[i] != -1 || ends[i] < int.MaxValue || steps[i] != 1) throw context.UnsupportedNode(node, $"slices [{starts[i]}:{ends[i]}:{steps[i]}] of the time axis; the importer maps taking the last step ([-1:]).");
-                result = result with { Axes = result.Axes.Select((b, j) => j == axis ? new Axis("1", 1) : b).ToArray(), LastStep = true };
+                bool last = starts[i] == -1 && ends[i] >= int.MaxValue && steps[i] == 1;
+                bool first = starts[i] == 0 && ends[i] == 1 && steps[i] == 1 && result.Half == 1;
+                if (!last && !first) throw context.UnsupportedNode(node, $"slices [{starts[i]}:{ends[i]}:{steps[i]}] of the time axis; the importer maps taking the last step ([-1:]), or step 0 of a bidirectional output's reverse half.");
+                result = result with { Axes = result.Axes.Select((b, j) => j == axis ? new Axis("1", 1) : b).ToArray(), LastStep = last, FirstStep = first };
                 continue;
             }
             if (a.IsDynamic) throw context.UnsupportedNode(node, $"slices axis {a.Text} of data with axes {x.AxesText}; the importer maps the last time step or rows of the final states.");
             var range = ShapeOps.Clamp(a.Size, starts[i], ends[i], steps[i], context, node);
             if (range.Start == 0 && range.Count == a.Size && range.Step == 1) continue;
+            if (x.Stage == FlowStage.Sequence && !result.Pooled && result.Half < 0 && axis == x.Axes.Length - 1 && a.Parts is [{ Name: "D", Size: 2 }, { Name: "H" } h]
+                && range.Step == 1 && range.Count == h.Size && (range.Start == 0 || range.Start == h.Size))
+            {
+                // A bidirectional output's forward (D·H)[0:H] or reverse [H:2H] half.
+                result = result with { Axes = result.Axes.Select((b, j) => j == axis ? h : b).ToArray(), Half = (int)(range.Start / h.Size) };
+                continue;
+            }
             if (x.Stage != FlowStage.State || a.Name != "S" || range.Step != 1 || range.Count == 0)
             {
                 throw context.UnsupportedNode(node, $"slices [{starts[i]}:{ends[i]}:{steps[i]}] of axis {a.Text} of data with axes {x.AxesText}; the importer maps the last time step or rows of the final states.");
@@ -179,6 +188,7 @@ internal static class FlowShapes
     {
         var first = parts[0];
         int axis = ShapeOps.Axis(NodeAttributes.Int(node, "axis", 0), first.Axes.Length, context, node);
+        if (first.Stage == FlowStage.Sequence) return FlowPooling.Halves(node, parts, axis, context);
         if (first.Axes[axis] is { Name: "H", Parts: null } hidden)
         {
             for (int i = 0; i < parts.Length; i++)

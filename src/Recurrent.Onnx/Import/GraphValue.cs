@@ -31,6 +31,9 @@ internal sealed record InputValue(string Name, int ElementType, int Rank) : Grap
 {
     /// <summary>The declared dimensions, −1 where symbolic; null when the graph declares no shape.</summary>
     public int[]? Dims { get; init; }
+
+    /// <summary>For token ids (B, T): whether they were transposed to (T, B) before the embedding looks them up.</summary>
+    public bool Transposed { get; init; }
 }
 
 /// <summary>Rows [Start, End) of an initial-state graph input <c>(L·D, B, H)</c>, as torch slices it per layer.</summary>
@@ -63,6 +66,9 @@ internal enum FlowStage
     /// <summary>The model's input sequence, or its embedding: what the first recurrent node reads.</summary>
     Features,
 
+    /// <summary>The frame encoder's affine map <c>W_e·x + b_e</c> of the input, before its ReLU.</summary>
+    Frames,
+
     /// <summary>A recurrent node's output sequence Y.</summary>
     Sequence,
 
@@ -92,9 +98,64 @@ internal enum FlowStage
 /// <param name="Mean">Whether the time axis was reduced to its mean (<c>ReduceMean(axes = [T])</c>).</param>
 internal sealed record Flow(Axis[] Axes, FlowStage Stage, int Layer, char State = ' ', int RowStart = 0, int RowCount = 0, bool LastStep = false, bool Mean = false) : GraphValue
 {
-    /// <summary>Whether the time axis was reduced (last step or mean).</summary>
-    public bool Pooled => LastStep || Mean;
+    /// <summary>Which half of a bidirectional output's features (D·H) it is: 0 forward, 1 reverse, −1 both.</summary>
+    public int Half { get; init; } = -1;
+
+    /// <summary>The time axis reduced to step 0 (<c>[0:1]</c>): the reverse half's final output.</summary>
+    public bool FirstStep { get; init; }
+
+    /// <summary>
+    /// With <see cref="LastStep"/>: the forward half at the last step and the reverse half at step 0 concatenated, the
+    /// library's last step of a bidirectional layer (not <c>out[:, -1]</c>, whose reverse half has read one step).
+    /// </summary>
+    public bool ReverseFirst { get; init; }
+
+    /// <summary>Multiplied by the mask of each sequence's last valid step (<c>t = lengths[b] − 1</c>), time not yet reduced.</summary>
+    public bool LastMasked { get; init; }
+
+    /// <summary>Summed over the time axis (<c>ReduceSum</c>), not yet divided into a mean.</summary>
+    public bool Summed { get; init; }
+
+    /// <summary>The lengths input the pooling took each sequence's own steps from, or null (all T steps).</summary>
+    public string? PoolLengths { get; init; }
+
+    /// <summary>Whether the time axis was reduced (last step or mean), or is on the way to be.</summary>
+    public bool Pooled => LastStep || Mean || FirstStep || LastMasked || Summed;
 
     /// <summary>The axes as text.</summary>
     public string AxesText => Axis.TextOf(Axes);
 }
+
+/// <summary>
+/// Entries of a data tensor's run-time shape (<c>Shape</c> of the data, sliced or gathered): which axes they measure.
+/// Unused by the model, it lets the mean's divisor <c>T</c> and the mask's steps <c>0 … T−1</c> be recognised.
+/// </summary>
+/// <param name="Dims">The axes measured, in order.</param>
+/// <param name="Scalar">Whether it is a scalar (one dimension, squeezed) rather than a vector.</param>
+internal sealed record DimsValue(Axis[] Dims, bool Scalar) : GraphValue;
+
+/// <summary>What a <see cref="MaskValue"/> computes.</summary>
+internal enum MaskKind
+{
+    /// <summary><c>lengths[b] + Offset</c>.</summary>
+    Lengths,
+
+    /// <summary><c>t</c>, the step index along the time axis (<c>Range(0, T, 1)</c>).</summary>
+    Steps,
+
+    /// <summary><c>t &lt; lengths[b]</c>: the valid steps.</summary>
+    Valid,
+
+    /// <summary><c>t = lengths[b] − 1</c>: each sequence's last valid step.</summary>
+    Last,
+}
+
+/// <summary>
+/// A tensor computed from the sequence lengths input and the time axis, as exporters build padding masks; element types
+/// (int, bool, float 0/1) are not told apart, since the casts between them keep the values.
+/// </summary>
+/// <param name="Kind">What it computes.</param>
+/// <param name="Lengths">The lengths graph input, or null for <see cref="MaskKind.Steps"/>.</param>
+/// <param name="Axes">Its axes: the batch axis, the time axis and unit axes.</param>
+/// <param name="Offset">For <see cref="MaskKind.Lengths"/>: the constant added to the lengths.</param>
+internal sealed record MaskValue(MaskKind Kind, string? Lengths, Axis[] Axes, long Offset = 0) : GraphValue;

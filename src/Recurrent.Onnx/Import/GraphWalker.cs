@@ -6,8 +6,8 @@ namespace Recurrent.Onnx.Import;
 /// Walks an ONNX graph's nodes in order (the specification keeps them topologically sorted) and finds the recurrent
 /// model in it: the data input, an embedding, the recurrent nodes, the head and the pooling before it. Each tensor gets
 /// a <see cref="GraphValue"/>: constants are folded (<see cref="ConstantFolder"/>), shape arithmetic and zero initial
-/// states are recognised and set aside, and every node on the data path must be one <see cref="FlowOps"/> maps; any
-/// other operator there is refused with a one-line message naming it.
+/// states are recognised and set aside, the lengths masks are followed (<see cref="MaskOps"/>), and every node on the
+/// data path must be one <see cref="FlowOps"/> maps; any other operator there is refused with a one-line message naming it.
 /// </summary>
 internal sealed class GraphWalker
 {
@@ -19,7 +19,11 @@ internal sealed class GraphWalker
         Context = context;
         Opset = opset;
         Flows = new FlowOps(this);
+        Masks = new MaskOps(this);
     }
+
+    /// <summary>The lengths masks and shape entries around the data.</summary>
+    public MaskOps Masks { get; }
 
     /// <summary>The file, for messages.</summary>
     public ImportContext Context { get; }
@@ -44,6 +48,9 @@ internal sealed class GraphWalker
 
     /// <inheritdoc cref="TimeAxis"/>
     public string? BatchAxis { get; set; }
+
+    /// <summary>The frame encoder's weight (E, I) and bias (E) or null, before the first recurrent node (<c>relu(W_e·x + b_e)</c>), or null.</summary>
+    public (ConstTensor Weight, ConstTensor? Bias)? Frames { get; set; }
 
     /// <summary>The head's weight (O, F) and bias (O) or null, and the data it read.</summary>
     public (ConstTensor Weight, ConstTensor? Bias, Flow Input)? Head { get; set; }
@@ -96,6 +103,9 @@ internal sealed class GraphWalker
             case "LSTM" or "GRU" or "RNN":
                 return Flows.Recurrent(node, inputs);
         }
+        if (Masks.TryApply(node, inputs) is { } masked) return masked;
+        inputs = MaskOps.Opaque(node, inputs);
+        present = inputs.OfType<GraphValue>().ToArray();
         if (present.Any(v => v is Flow or InputValue or StateInputValue)) return Flows.Apply(node, inputs);
         if (present.Length > 0 && present.All(v => v is ConstantValue) && ConstantFolder.Operators.Contains(node.OpType))
         {

@@ -8,18 +8,21 @@ namespace Recurrent.Onnx.Import;
 /// <summary>
 /// Turns what <see cref="GraphWalker"/> found into a Recurrent model with the graph's weights: recurrent nodes alone
 /// (and their state plumbing) become one <see cref="RecurrentLayer{T}"/> of L layers; an embedding or a head makes a
-/// <see cref="Sequential{T}"/> (embedding → recurrent stages → all steps or the last step → head). It checks that the
+/// <see cref="Sequential{T}"/> (embedding or frame encoder → recurrent stages → all steps, the last step or the mean →
+/// head); a character language model's graph goes to <see cref="CharModelAssembler"/>. It checks that the
 /// graph's outputs are what the model computes, so a graph whose outputs the model would not reproduce is refused.
 /// </summary>
 internal static class ModelAssembler
 {
     /// <summary>The model of a walked graph.</summary>
-    public static Module<float> Build(GraphWalker walker, GraphProto graph)
+    public static Module<float> Build(GraphWalker walker, ModelProto model)
     {
+        var graph = model.Graph;
         var context = walker.Context;
         if (walker.Nodes.Count == 0) throw context.Unsupported("the graph has no LSTM, GRU or RNN node; the importer reads recurrent models.");
         var outputs = graph.Output.Select(o => (o.Name, Value: walker.Output(o.Name))).ToArray();
-        return walker.Embedding is not null || walker.Head is not null ? Sequential(walker, outputs) : Layer(walker, outputs);
+        if (CharModelAssembler.IsCharModel(walker, model)) return CharModelAssembler.Build(walker, model, outputs);
+        return walker.Embedding is not null || walker.Frames is not null || walker.Head is not null ? Sequential(walker, outputs) : Layer(walker, outputs);
     }
 
     /// <summary>Recurrent nodes alone: a <see cref="RecurrentLayer{T}"/> whose output and final states are the graph's.</summary>
@@ -74,6 +77,7 @@ internal static class ModelAssembler
             if (!IsZero(node.InitialH) || !IsZero(node.InitialC)) throw context.Unsupported($"recurrent node '{node.Name}' starts from a given state; an imported Sequential starts from zero states.");
         }
         Lengths(walker);
+        string? lengths = nodes[0].Lengths;
         var lastNode = nodes[^1];
         int d = lastNode.Directions;
         var x = head.Input;
@@ -84,13 +88,15 @@ internal static class ModelAssembler
         }
         else if (x is { Stage: FlowStage.Sequence, LastStep: true } && x.Axes is [var b1, var f1] && b1.Name == walker.BatchAxis && FeaturesOf(f1, d))
         {
-            if (d == 2) throw context.Unsupported("the head reads the bidirectional output's last step, out[:, -1], whose reverse half is the reverse direction's first step; an imported Sequential's last step takes the reverse direction's final state. Use the final states h_n instead.");
-            if (nodes.Any(n => n.Lengths is not null)) throw context.Unsupported("the head reads out[:, -1] of sequences of given lengths (padded steps); an imported Sequential takes each sequence's own last step.");
+            if (d == 2 && !x.ReverseFirst) throw context.Unsupported("the head reads the bidirectional output's last step, out[:, -1], whose reverse half is the reverse direction's first step; an imported Sequential's last step takes the reverse direction's final state. Use the final states h_n instead.");
+            if (lengths is not null && x.PoolLengths is null) throw context.Unsupported("the head reads out[:, -1] of sequences of given lengths (padded steps); an imported Sequential takes each sequence's own last step.");
+            SamePoolLengths(walker, x, lengths);
             pooling = SequencePooling.LastStep;
         }
         else if (x is { Stage: FlowStage.Sequence, Mean: true } && x.Axes is [var b3, var f3] && b3.Name == walker.BatchAxis && FeaturesOf(f3, d))
         {
-            if (nodes.Any(n => n.Lengths is not null)) throw context.Unsupported("the head reads the mean over all T steps of sequences of given lengths (padded steps count); an imported Sequential averages each sequence over its own length.");
+            if (lengths is not null && x.PoolLengths is null) throw context.Unsupported("the head reads the mean over all T steps of sequences of given lengths (padded steps count); an imported Sequential averages each sequence over its own length.");
+            SamePoolLengths(walker, x, lengths);
             pooling = SequencePooling.Mean;
         }
         else if (x is { Stage: FlowStage.State, State: 'h' } && x.RowStart == (nodes.Count - 1) * d && x.RowCount == d && x.Axes is [var b2, var f2] && b2.Name == walker.BatchAxis
@@ -103,6 +109,8 @@ internal static class ModelAssembler
             throw context.Unsupported($"the head reads {FlowOps.Describe(x)}; the importer maps a head on every step (B, T, D·H), on the last step out[:, -1], on the mean over steps, or on the last layer's final states (B, D·H).");
         }
         var scores = outputs.Where(o => o.Value is Flow { Stage: FlowStage.Head or FlowStage.Scores or FlowStage.Softmax }).ToArray();
+        // Probabilities beside the logits (softmax over the classes, checked by FlowOps): the model gives the logits.
+        if (scores.Length > 1) scores = scores.Where(o => o.Value is not Flow { Stage: FlowStage.Softmax }).ToArray();
         if (scores.Length != 1) throw context.Unsupported($"the graph has {scores.Length} outputs computed by the head; the importer maps one.");
         var expected = pooling == SequencePooling.AllSteps ? 3 : 2;
         if (((Flow)scores[0].Value).Axes is not { } axes || axes.Length != expected || axes[0].Name != walker.BatchAxis || expected == 3 && axes[1].Name != walker.TimeAxis)
@@ -117,12 +125,22 @@ internal static class ModelAssembler
             else stages.Add((new RecurrentSpec(nodes[k].Cell, nodes[k].Hidden, 1, nodes[k].Directions == 2, 0, true, Nonlinearity: nodes[k].Nonlinearity), k));
         }
         int outputsCount = head.Weight.Shape[0];
-        var config = walker.Embedding is { } table
-            ? new SequentialConfig(table.Shape[0], outputsCount, stages.Select(s => s.Spec).ToArray(), pooling, EmbeddingSize: table.Shape[1])
-            : new SequentialConfig(nodes[0].InputSize, outputsCount, stages.Select(s => s.Spec).ToArray(), pooling);
+        var specs = stages.Select(s => s.Spec).ToArray();
+        var config = (walker.Embedding, walker.Frames) switch
+        {
+            ({ } table, _) => new SequentialConfig(table.Shape[0], outputsCount, specs, pooling, EmbeddingSize: table.Shape[1]),
+            (_, { } frames) => new SequentialConfig(frames.Weight.Shape[1], outputsCount, specs, pooling, FrameEncoderSize: frames.Weight.Shape[0]),
+            _ => new SequentialConfig(nodes[0].InputSize, outputsCount, specs, pooling),
+        };
         var model = new Sequential<float>(config, new Rng(0));
         var weights = new Dictionary<string, Tensor<float>>(StringComparer.Ordinal);
         if (walker.Embedding is { } e) weights["embedding.weight"] = new Tensor<float>(e.ToFloats(), e.Shape);
+        if (walker.Frames is { } f)
+        {
+            int size = f.Weight.Shape[0];
+            weights["frames.weight"] = new Tensor<float>(f.Weight.ToFloats(), f.Weight.Shape);
+            weights["frames.bias"] = new Tensor<float>(f.Bias?.ToFloats() ?? new float[size], size);
+        }
         for (int i = 0; i < stages.Count; i++)
         {
             for (int k = 0; k < stages[i].Spec.Layers; k++) nodes[stages[i].First + k].AddWeights(weights, $"rnn{i}.", k);
@@ -134,7 +152,7 @@ internal static class ModelAssembler
     }
 
     /// <summary>The features of a recurrent node's output as the layer gives them: the directions concatenated, (D·H), or H alone.</summary>
-    private static bool FeaturesOf(Axis features, int directions) =>
+    internal static bool FeaturesOf(Axis features, int directions) =>
         directions == 1 && features is { Name: "H", Parts: null } || features.Parts is [{ Name: "D" } d, { Name: "H" }] && d.Size == directions;
 
     private static bool IsZero(GraphValue? value) => value is null or ZerosValue || value is ConstantValue { Tensor.IsAllZero: true };
@@ -143,7 +161,7 @@ internal static class ModelAssembler
     /// Checks that every node starts its state <paramref name="state"/> from zeros, or every node from its rows
     /// [k·D, (k+1)·D) of one graph input (L·D, B, H); returns that input's name, or null for zeros.
     /// </summary>
-    private static string? StateInput(GraphWalker walker, char state)
+    internal static string? StateInput(GraphWalker walker, char state)
     {
         var nodes = walker.Nodes;
         var values = nodes.Select(n => state == 'h' ? n.InitialH : n.InitialC).ToArray();
@@ -163,15 +181,28 @@ internal static class ModelAssembler
         return input;
     }
 
+    /// <summary>
+    /// Checks that a pooling over each sequence's own steps took them from the lengths the recurrent nodes read: a
+    /// Sequential applies one lengths to both, so pooling by lengths over nodes that run all T steps would change the meaning.
+    /// </summary>
+    private static void SamePoolLengths(GraphWalker walker, Flow x, string? lengths)
+    {
+        if (x.PoolLengths is not null && x.PoolLengths != lengths)
+        {
+            string nodes = lengths is null ? "run every sequence over all T steps (no sequence_lens)" : $"read sequence_lens '{lengths}'";
+            throw walker.Context.Unsupported($"the pooling takes each sequence's steps from '{x.PoolLengths}' but the recurrent nodes {nodes}; an imported Sequential uses one lengths for both.");
+        }
+    }
+
     /// <summary>Checks that every node reads the same sequence_lens input, or none does.</summary>
-    private static void Lengths(GraphWalker walker)
+    internal static void Lengths(GraphWalker walker)
     {
         var nodes = walker.Nodes;
         var other = nodes.FirstOrDefault(n => n.Lengths != nodes[0].Lengths);
         if (other is not null) throw walker.Context.Unsupported($"recurrent nodes '{nodes[0].Name}' and '{other.Name}' read different sequence_lens; the importer maps one lengths input for all layers.");
     }
 
-    private static string Describe(GraphValue? value) => value switch
+    internal static string Describe(GraphValue? value) => value switch
     {
         null => "nothing",
         Flow f => FlowOps.Describe(f),

@@ -21,8 +21,17 @@ namespace Recurrent.Onnx.Import;
 /// (<see cref="Models.SequencePooling.AllSteps"/>), or on the last step (<c>out[:, -1]</c>, or the last layer's final
 /// states) with <see cref="Models.SequencePooling.LastStep"/>, or on the mean over steps (<c>ReduceMean</c>) with
 /// <see cref="Models.SequencePooling.Mean"/>. Its input is <c>(B, T, I)</c> features, or the token ids
-/// as numbers <c>(B, T, 1)</c>; a final <c>Softmax</c> of the graph is left to the caller (the model gives logits), and
-/// other outputs of the graph (final states) are not part of a Sequential.</item>
+/// as numbers <c>(B, T, 1)</c>; a final <c>Softmax</c> of the graph, alone or as a probabilities output beside the
+/// logits, is left to the caller (the model gives logits), and other outputs of the graph (final states) are not part
+/// of a Sequential. A frame encoder (<c>relu(W_e·x + b_e)</c> before the first recurrent node) becomes its
+/// <c>FrameEncoderSize</c>. Graphs with a <c>lengths</c> input (int32 (B), Recurrent's own exports) are read too:
+/// the lengths feed the nodes' <c>sequence_lens</c> and the pooling masks, the last step is <c>Σ_t y[t]·[t = len − 1]</c>
+/// (bidirectional: the forward half there, the reverse half at step 0), the mean <c>Σ_t y[t] / len</c>; the imported
+/// Sequential takes the lengths at <c>Forward</c>. A pooling that would mean something else (padded steps counted,
+/// lengths the nodes do not read, a bidirectional <c>out[:, -1]</c>) is refused.</item>
+/// <item>An embedding, one forward recurrent layer and a decoder on every step, with the state carried in and out
+/// (<c>h0</c> [<c>c0</c>] → <c>hn</c> [<c>cn</c>]; or metadata <c>recurrent.kind = char-lm</c>), become a
+/// <see cref="Models.CharLanguageModel{T}"/>, with the vocabulary of the <c>vocabulary</c> metadata when present.</item>
 /// </list>
 /// <para>
 /// Cells: LSTM → <c>Lstm</c>, GRU → <c>CudnnGru</c> (<c>linear_before_reset = 1</c>, PyTorch's) or the lecture's
@@ -50,7 +59,7 @@ public static class OnnxImporter
 
     /// <summary>Reads the ONNX model in a file.</summary>
     /// <param name="path">The <c>.onnx</c> file.</param>
-    /// <returns>A <see cref="RecurrentLayer{T}"/> or a <c>Sequential</c>, with the file's weights.</returns>
+    /// <returns>A <see cref="RecurrentLayer{T}"/>, a <c>Sequential</c> or a <c>CharLanguageModel</c>, with the file's weights.</returns>
     /// <exception cref="InvalidDataException">The file is not a valid ONNX model.</exception>
     /// <exception cref="NotSupportedException">The model holds something the importer does not map.</exception>
     public static Module<float> Import(string path)
@@ -62,7 +71,7 @@ public static class OnnxImporter
     /// <summary>Reads an ONNX model from a stream (read to its end).</summary>
     /// <param name="stream">The serialized <c>ModelProto</c>.</param>
     /// <param name="name">The name messages give the model, such as its file name.</param>
-    /// <returns>A <see cref="RecurrentLayer{T}"/> or a <c>Sequential</c>, with the model's weights.</returns>
+    /// <returns>A <see cref="RecurrentLayer{T}"/>, a <c>Sequential</c> or a <c>CharLanguageModel</c>, with the model's weights.</returns>
     public static Module<float> Import(Stream stream, string name = "model.onnx")
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -74,7 +83,7 @@ public static class OnnxImporter
     /// <summary>Reads an ONNX model from its bytes.</summary>
     /// <param name="bytes">The serialized <c>ModelProto</c>.</param>
     /// <param name="name">The name messages give the model, such as its file name.</param>
-    /// <returns>A <see cref="RecurrentLayer{T}"/> or a <c>Sequential</c>, with the model's weights.</returns>
+    /// <returns>A <see cref="RecurrentLayer{T}"/>, a <c>Sequential</c> or a <c>CharLanguageModel</c>, with the model's weights.</returns>
     public static Module<float> Import(byte[] bytes, string name = "model.onnx")
     {
         ArgumentNullException.ThrowIfNull(bytes);
@@ -94,7 +103,7 @@ public static class OnnxImporter
         if (standard.Version < MinimumOpset) throw context.Unsupported($"uses ai.onnx opset {standard.Version}; the importer reads opset {MinimumOpset} and later (re-export with a newer opset).");
         var walker = new GraphWalker(context, (int)Math.Min(standard.Version, int.MaxValue));
         walker.Walk(model.Graph);
-        return ModelAssembler.Build(walker, model.Graph);
+        return ModelAssembler.Build(walker, model);
     }
 
     /// <summary>The first sentence of a parser's message, so the error stays one line.</summary>
