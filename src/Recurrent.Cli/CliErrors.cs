@@ -4,7 +4,8 @@ namespace Recurrent.Cli;
 
 /// <summary>
 /// Turns every failure of a command into one line on stderr and a non-zero exit code: 2 for bad usage, 1 for
-/// anything else. The stack trace is printed only with <c>--verbose</c>.
+/// anything else. The stack trace is printed only with <c>--verbose</c>. In a distributed run a failing rank ends the
+/// whole job (<see cref="DistributedRun.Fail"/>).
 /// </summary>
 internal static class CliErrors
 {
@@ -14,14 +15,18 @@ internal static class CliErrors
     {
         try
         {
-            return action();
+            int code = action();
+            DistributedRun.Finish();
+            return code;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Exception shown = e is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerException! : e;
-            Console.Error.WriteLine($"recurrent: error: {OneLine(shown.Message)}");
+            Console.Error.WriteLine($"recurrent: error{DistributedRun.RankTag}: {OneLine(shown.Message)}");
             if (parse.GetValue(Verbose)) Console.Error.WriteLine(shown);
-            return shown is UsageException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException ? 2 : 1;
+            int code = shown is UsageException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException ? 2 : 1;
+            DistributedRun.Fail(code); // under mpirun: ends the other ranks, which may be waiting for this one
+            return code;
         }
     }
 

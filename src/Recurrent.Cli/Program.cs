@@ -8,6 +8,7 @@ var bench = new Command("bench", "Measure Recurrent's kernels (compare with ../s
     BenchGemmCommand.Create(),
     BenchRnnCommand.Create(),
     BenchCharLmCommand.Create(),
+    BenchDistributedCommand.Create(),
 };
 
 var charlm = new Command("charlm", "The lecture's character-level language model: train, sample, eval.")

@@ -50,6 +50,7 @@ internal sealed class CharLmTraining
     private readonly Option<int> _skipNonFinite = new("--skip-nonfinite") { Description = "Skip up to N steps whose loss or gradient is NaN or infinite, instead of stopping at the first.", DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the run in --out from its last checkpoint, with its saved options (a new --minutes/--steps replaces the budget)." };
     private readonly Option<int?> _threads = CommonOptions.Threads();
+    private readonly Option<string> _distributed = DistributedRun.Option();
 
     /// <param name="text">The options that name the texts.</param>
     /// <param name="defaultOut">The default of --out.</param>
@@ -71,7 +72,7 @@ internal sealed class CharLmTraining
         Option[] options =
         [
             .. _text.Data, _cell, _hidden, _layers, _embed, _dropout, _batch, _window, _lr, _weightDecay, _clip, _schedule, _warmup, _sampling, _seed,
-            _minutes, _steps, _evalEvery, _evalSteps, _checkpointEvery, _skipNonFinite, _patience, .. _text.Split, _outDir, _metrics, _sampleLength, _resume, _threads,
+            _minutes, _steps, _evalEvery, _evalSteps, _checkpointEvery, _skipNonFinite, _patience, .. _text.Split, _outDir, _metrics, _sampleLength, _resume, _threads, _distributed,
         ];
         foreach (var option in options) command.Add(option);
         command.SetAction(parse => CliErrors.Run(parse, () => Run(parse)));
@@ -84,6 +85,9 @@ internal sealed class CharLmTraining
 
     private int Run(ParseResult parse)
     {
+        // Under mpirun every rank runs this command; rank 0 alone prints and writes to --out (DistributedRun).
+        var distributed = DistributedRun.Start(parse.GetValue(_distributed)!);
+        bool primary = distributed.IsPrimary;
         CommonOptions.ApplyThreads(parse.GetValue(_threads));
         string output = parse.GetValue(_outDir)!;
         string metricsPath = parse.GetValue(_metrics) ?? Path.Combine(output, "metrics.jsonl");
@@ -111,18 +115,18 @@ internal sealed class CharLmTraining
             {
                 throw new UsageException($"{given.Name} conflicts with --resume: a resumed run keeps the model and options of its {CharLmRun.FileName}; only --minutes, --steps, {_text.DataName}, --metrics, --sample-length, --skip-nonfinite and --threads apply.");
             }
-            if (!File.Exists(lastPath)) throw new UsageException($"--resume: {lastPath} does not exist; there is no run in {output} to continue.");
-            runLock = RunDirectoryLock.Acquire(output);
+            if (!File.Exists(lastPath)) throw new UsageException($"--resume: {lastPath} does not exist; there is no run in {output} to continue{(primary ? "" : " (every rank reads the checkpoint: --out must be on storage they share)")}.");
+            if (primary) runLock = RunDirectoryLock.Acquire(output);
             run = CharLmRun.Read(output);
             if (budgetMinutes is not null || budgetSteps is not null) run = run with { Minutes = budgetMinutes, Steps = budgetSteps };
             if (parse.GetValue(_skipNonFinite) is > 0 and var skip) run = run with { SkipNonFinite = skip };
             (model, var vocabulary) = CharLmFiles.Load(lastPath, "--resume");
             text = LoadTexts(run with { Corpus = _text.DataOnResume(parse) ?? run.Corpus }, vocabulary);
-            CommonOptions.PrepareOutputFolder(output, "--out");
+            if (primary) CommonOptions.PrepareOutputFolder(output, "--out");
         }
         else
         {
-            if (File.Exists(lastPath))
+            if (primary && File.Exists(lastPath))
             {
                 throw new UsageException($"{output} already holds a run ({Trainer<TextBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
             }
@@ -157,14 +161,18 @@ internal sealed class CharLmTraining
             CheckMemory(vocabulary.Count, e, h, l, kind, run.Batch, run.Window);
             var config = new CharModelConfig(vocabulary.Count, e, new RecurrentSpec { Cell = kind, HiddenSize = h, Layers = l, Dropout = p });
             model = new CharLanguageModel<float>(config, new Rng(run.Seed), vocabulary);
-            CommonOptions.PrepareOutputFolder(output, "--out");
-            runLock = RunDirectoryLock.Acquire(output);
-            if (File.Exists(lastPath)) throw new UsageException($"{output} already holds a run ({Trainer<TextBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
-            run.Write(output);
+            if (primary)
+            {
+                CommonOptions.PrepareOutputFolder(output, "--out");
+                runLock = RunDirectoryLock.Acquire(output);
+                if (File.Exists(lastPath)) throw new UsageException($"{output} already holds a run ({Trainer<TextBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
+                run.Write(output);
+            }
             AnsiConsole.MarkupLine($"Training on [bold]{Markup.Escape(text.ToString())}[/]");
             AnsiConsole.MarkupLine($"Model: {Markup.Escape(Describe(model))} ({model.ParameterCount:N0} parameters)");
         }
-        var trainer = new Trainer<TextBatch>(model, model.Loss, run.ToTrainerOptions(output, metricsPath));
+        if (distributed.Describe(run.Batch) is { } line) AnsiConsole.MarkupLine(Markup.Escape(line));
+        var trainer = new Trainer<TextBatch>(model, model.Loss, run.ToTrainerOptions(output, metricsPath) with { ProcessGroup = distributed.Group });
         if (resuming)
         {
             trainer.Resume(lastPath);
@@ -173,7 +181,7 @@ internal sealed class CharLmTraining
         IBatchSource<TextBatch> source = run.Stream
             ? new StreamBatcher(text.Corpus, run.Batch, run.Window)
             : new RandomWindowBatcher(text.Corpus, run.Batch, run.Window, new Rng(run.Seed ^ 0x5A5A_1234_ABCD_0001UL));
-        return Train(trainer, source, text.ValidationWindows(run.Window), text.Corpus, output, metricsPath, length, run.Seed);
+        return Train(trainer, source, text.ValidationWindows(run.Window), text.Corpus, output, metricsPath, length, run.Seed, primary);
     }
 
     /// <summary>
@@ -204,7 +212,7 @@ internal sealed class CharLmTraining
         : CommonOptions.ReadInput(_text.DataName, path, () => CharCorpus.Load(path, validationFraction, vocabulary));
 
     private int Train(Trainer<TextBatch> trainer, IBatchSource<TextBatch> source, ValidationWindowBatcher validation, CharCorpus text,
-        string output, string metricsPath, int sampleLength, ulong seed)
+        string output, string metricsPath, int sampleLength, ulong seed, bool primary)
     {
         var model = (CharLanguageModel<float>)trainer.Model;
         var progressLine = new ProgressLine();
@@ -225,7 +233,7 @@ internal sealed class CharLmTraining
                 bool best = record.ValidationLoss <= trainer.BestValidationLoss;
                 AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                     $"[bold]step {record.Step}[/]  {record.WallSeconds:F0} s  train {record.TrainLoss:F4}  val [bold]{record.ValidationLoss:F4}[/] nats/char{(best ? " (best)" : "")}"));
-                if (sampleLength > 0)
+                if (sampleLength > 0 && primary)
                 {
                     var sample = new StringBuilder();
                     foreach (char c in sampler.Generate("", sampleLength, 0.8, 0, sampleRng)) sample.Append(c);
@@ -239,6 +247,7 @@ internal sealed class CharLmTraining
         {
             progressLine.Clear();
         }
+        if (!primary) return result.Reason == StopReason.Cancelled ? 130 : 0; // rank 0 reports and plots
 
         var table = new Table().AddColumns("wall s", "step", "chars", "train loss", "val loss");
         foreach (var r in result.History)

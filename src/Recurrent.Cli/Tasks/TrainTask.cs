@@ -29,7 +29,14 @@ internal static class TrainTask
         foreach (var option in o.For()) command.Options.Add(option);
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint with the options it started with (a new --epochs/--minutes/--steps replaces the budget)." };
         command.Options.Add(resume);
-        command.SetAction(parse => CliErrors.Run(parse, () => parse.GetValue(resume) ? Resume(command, task, o, parse) : Run(task, o, parse, resuming: false)));
+        var distributed = DistributedRun.Option();
+        command.Options.Add(distributed);
+        command.SetAction(parse => CliErrors.Run(parse, () =>
+        {
+            // Under mpirun every rank runs this command; rank 0 alone prints and writes to --out (DistributedRun).
+            DistributedRun.Start(parse.GetValue(distributed)!);
+            return parse.GetValue(resume) ? Resume(command, task, o, parse) : Run(task, o, parse, resuming: false);
+        }));
         return command;
     }
 
@@ -42,8 +49,8 @@ internal static class TrainTask
     {
         Option[] budget = [o.Epochs, o.Minutes, o.Steps];
         var given = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
-            .Where(r => !r.Implicit && r.Option.Name is not "--resume" and not "--out" and not "--threads" && !budget.Contains(r.Option)).Select(r => r.Option.Name).FirstOrDefault();
-        if (given is not null) throw new UsageException($"{given} conflicts with --resume: a resumed run keeps the data and options of its {RunFile}; only --out, --epochs, --minutes, --steps and --threads apply.");
+            .Where(r => !r.Implicit && r.Option.Name is not "--resume" and not "--out" and not "--threads" and not "--distributed" && !budget.Contains(r.Option)).Select(r => r.Option.Name).FirstOrDefault();
+        if (given is not null) throw new UsageException($"{given} conflicts with --resume: a resumed run keeps the data and options of its {RunFile}; only --out, --epochs, --minutes, --steps, --threads and --distributed apply.");
         string output = parse.GetValue(o.Out)!;
         string runFile = Path.Combine(output, RunFile), last = Path.Combine(output, Trainer<TaskBatch>.LastCheckpoint);
         if (!File.Exists(runFile) || !File.Exists(last)) throw new UsageException($"--resume: {output} holds no run of 'recurrent train {task}' to continue ({RunFile} and {Trainer<TaskBatch>.LastCheckpoint} are needed).");
@@ -79,6 +86,8 @@ internal static class TrainTask
 
     private static int Run(string task, TaskOptions o, ParseResult parse, bool resuming)
     {
+        var distributed = DistributedRun.Current!;
+        bool primary = distributed.IsPrimary;
         CommonOptions.ApplyThreads(parse.GetValue(o.Threads));
         string dataPath = parse.GetValue(o.Data) ?? throw new UsageException("--data FILE is required: the training data."), output = parse.GetValue(o.Out)!;
         string? validPath = parse.GetValue(o.Valid);
@@ -87,7 +96,7 @@ internal static class TrainTask
         if (task != "forecast" && fraction == 0 && validPath is null) throw new UsageException("--valid-fraction 0 leaves no validation data; give --valid FILE or a fraction in (0, 1).");
         if (!File.Exists(dataPath) && !Directory.Exists(dataPath)) throw new UsageException($"--data: '{dataPath}' does not exist.");
         if (validPath is not null && !File.Exists(validPath)) throw new UsageException($"--valid: '{validPath}' does not exist.");
-        if (!resuming && File.Exists(Path.Combine(output, Trainer<TaskBatch>.LastCheckpoint))) throw new UsageException($"{output} already holds a run ({Trainer<TaskBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
+        if (!resuming && primary && File.Exists(Path.Combine(output, Trainer<TaskBatch>.LastCheckpoint))) throw new UsageException($"{output} already holds a run ({Trainer<TaskBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
         var budget = Budget(o, parse, task);
         var choices = o.Model(parse);
         var schema = o.Schema(parse, dataPath);
@@ -122,9 +131,9 @@ internal static class TrainTask
             maxTarget = training.Targets.Length == 0 ? 0 : training.Targets.Max(t => t.Length);
         }
         var model = TaskModel.Create(schema, choices, Math.Max(1, maxTarget + Math.Max(5, maxTarget / 2)), seed);
-        CommonOptions.PrepareOutputFolder(output, "--out");
         string metricsPath = Path.Combine(output, "metrics.jsonl");
-        if (!resuming)
+        if (primary) CommonOptions.PrepareOutputFolder(output, "--out");
+        if (!resuming && primary)
         {
             if (File.Exists(metricsPath)) File.Delete(metricsPath);
             // The options as given, minus --out (a resumed run names its folder), so that --resume can rebuild the run.
@@ -148,7 +157,9 @@ internal static class TrainTask
             Seed = seed,
             CheckpointDirectory = output,
             MetricsFile = metricsPath,
+            ProcessGroup = distributed.Group,
         };
+        if (distributed.Describe(batchSize) is { } line) AnsiConsole.MarkupLine(Markup.Escape(line));
         var trainer = new Trainer<TaskBatch>(model.Module, model.Loss, options);
         if (resuming)
         {
@@ -158,6 +169,7 @@ internal static class TrainTask
         var source = new TaskBatches(training, batchSize, new Rng(seed ^ 0xDA7A_5EED));
         var check = validation.Count > 0 && (task != "forecast" || validation.Values.Length > 0) ? new TaskBatches(validation, 256, null) : null;
         var result = Fit(trainer, source, check, task == "forecast" ? "MSE (standardised)" : "nats");
+        if (!primary) return result.Reason == StopReason.Cancelled ? 130 : 0; // rank 0 ships the model, plots and scores
 
         // The model to ship is the best validated one (the last when there is no validation), without optimizer state.
         string best = Path.Combine(output, check is null ? Trainer<TaskBatch>.LastCheckpoint : Trainer<TaskBatch>.BestCheckpoint);
