@@ -131,7 +131,4 @@ public sealed record TrainerOptions
         OptimizerKind.Adagrad => new Adagrad<float>(parameters, new AdagradOptions { LearningRate = LearningRate, WeightDecay = WeightDecay }),
         _ => throw new ArgumentOutOfRangeException(nameof(Optimizer), $"TrainerOptions.Optimizer is {Optimizer}; expected one of {string.Join(", ", Enum.GetNames<OptimizerKind>())}."),
     };
-
-    /// <summary>TEMPORARY (helper A's contract).</summary>
-    public Recurrent.Distributed.IProcessGroup? ProcessGroup { get; init; }
 }
