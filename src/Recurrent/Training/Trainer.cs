@@ -34,9 +34,13 @@ namespace Recurrent.Training;
 /// state of the training source if it is <see cref="IResumable"/>; <see cref="Resume"/> followed by
 /// <see cref="Fit"/> continues the run exactly: the same batches, dropout masks and learning rates, bit for bit.
 /// </para>
+/// <para>
+/// With a <see cref="TrainerOptions.ProcessGroup"/> of more than one rank, training is data-parallel: see
+/// "Data-parallel training" in docs/ARCHITECTURE.md and the file <c>Trainer.DataParallel.cs</c>.
+/// </para>
 /// </remarks>
 /// <typeparam name="TBatch">The batch type of the model's loss.</typeparam>
-public sealed class Trainer<TBatch> where TBatch : IBatch
+public sealed partial class Trainer<TBatch> where TBatch : IBatch
 {
     /// <summary>File name of the latest checkpoint in <see cref="TrainerOptions.CheckpointDirectory"/>.</summary>
     public const string LastCheckpoint = "last.safetensors";
@@ -70,6 +74,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         _parameters = model.NamedParameters();
         if (_parameters.Count == 0) throw new ArgumentException("The model has no parameters to train.", nameof(model));
         Optimizer = Options.CreateOptimizer(_parameters);
+        if (Options.ProcessGroup is { Size: > 1 } group) (_group, _exchange) = (group, new GradientExchange(group, _parameters));
     }
 
     /// <summary>The model being trained.</summary>
@@ -119,24 +124,27 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
     {
         ArgumentNullException.ThrowIfNull(training);
         using var threads = Options.MaxThreads is { } n ? Tensors.Threads.Limit(n) : default;
+        _cancellation = cancellationToken;
+        if (!IsWriter) progress = null;
         if (_pendingSourceState is { } pending)
         {
             if (training is IResumable resumable) resumable.LoadState(pending);
             _pendingSourceState = null;
         }
-        if (Options.CheckpointDirectory is { } directory) Directory.CreateDirectory(directory);
-        using var directoryLock = Options is { CheckpointDirectory: { } locked, LockCheckpointDirectory: true } ? RunDirectoryLock.Acquire(locked) : null;
-        if (Options.CheckpointDirectory is { } run) RemoveUnfinishedWrites(run);
+        if (Options.CheckpointDirectory is { } directory && IsWriter) Directory.CreateDirectory(directory);
+        using var directoryLock = Options is { CheckpointDirectory: { } locked, LockCheckpointDirectory: true } && IsWriter ? RunDirectoryLock.Acquire(locked) : null;
+        if (Options.CheckpointDirectory is { } run && IsWriter) RemoveUnfinishedWrites(run);
+        _exchange?.Start(Step, cancellationToken.IsCancellationRequested, WallSeconds);
         Model.Train();
         var reporting = Stopwatch.StartNew();
-        double lastValidationTime = WallSeconds;
+        double lastValidationTime = DecisionSeconds;
         long lastValidationStep = Step, lastCheckpointStep = Step;
         bool endedLastCall = false;
         int startedRecords = _history.Count;
         var reason = StopReason.Budget;
         while (true)
         {
-            if (cancellationToken.IsCancellationRequested)
+            if (_exchange is null ? cancellationToken.IsCancellationRequested : _exchange.Cancelled)
             {
                 reason = StopReason.Cancelled;
                 break;
@@ -145,7 +153,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
             if (_lossCount > 0 && ValidationDue(lastValidationTime, lastValidationStep))
             {
                 Validate(training, validation, progress);
-                (lastValidationTime, lastValidationStep) = (WallSeconds, Step);
+                (lastValidationTime, lastValidationStep) = (DecisionSeconds, Step);
                 if (StopEarly())
                 {
                     reason = StopReason.EarlyStopping;
@@ -167,7 +175,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
                 if (Options.ValidateEvery is null && Options.ValidateEverySteps is null && _lossCount > 0)
                 {
                     Validate(training, validation, progress);
-                    (lastValidationTime, lastValidationStep) = (WallSeconds, Step);
+                    (lastValidationTime, lastValidationStep) = (DecisionSeconds, Step);
                     if (StopEarly())
                     {
                         reason = StopReason.EarlyStopping;
@@ -184,12 +192,12 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
             }
             if (Options.CheckpointEverySteps is { } every && Step - lastCheckpointStep >= every && Options.CheckpointDirectory is not null)
             {
-                SaveCheckpoint(Path.Combine(Options.CheckpointDirectory, LastCheckpoint), training);
+                if (IsWriter) SaveCheckpoint(Path.Combine(Options.CheckpointDirectory, LastCheckpoint), training);
                 lastCheckpointStep = Step;
             }
         }
         if (_lossCount > 0 || _history.Count == startedRecords) Validate(training, validation, progress);
-        else if (Options.CheckpointDirectory is { } dir) SaveCheckpoint(Path.Combine(dir, LastCheckpoint), training);
+        else if (Options.CheckpointDirectory is { } dir && IsWriter) SaveCheckpoint(Path.Combine(dir, LastCheckpoint), training);
         return new TrainingResult(reason, Step, Epoch, WallSeconds, BestValidationLoss, _history.Skip(startedRecords).ToArray());
     }
 
@@ -289,17 +297,23 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
     public double TrainStep(TBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (_exchange is not null) return DataParallelStep(batch, _exchange);
         _tape.Reset();
         _tape.Random.Reseed(Options.Seed ^ (0x9E37_79B9_7F4A_7C15UL * (ulong)(Step + 1)));
         Model.ZeroGrad();
         var loss = _loss(_tape, batch);
         float value = loss.Value[0];
-        string? bad = null;
-        if (float.IsFinite(value))
-        {
-            _tape.Backward(loss);
-            bad = FirstNonFiniteGradient();
-        }
+        if (float.IsFinite(value)) _tape.Backward(loss);
+        return Update(value, batch.Count);
+    }
+
+    /// <summary>
+    /// The end of a step, once the gradients of the batch's mean loss <paramref name="value"/> are in place: skip it
+    /// (or stop the run) if the loss or a gradient is not finite, else clip, set the learning rate and update.
+    /// </summary>
+    private float Update(float value, int count)
+    {
+        string? bad = float.IsFinite(value) ? FirstNonFiniteGradient() : null;
         if (!float.IsFinite(value) || bad is not null)
         {
             // Nothing is updated: the weights, the optimizer and every checkpoint stay as the last good step left them.
@@ -317,10 +331,10 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
             if (Options.ClipNorm > 0) GradientClipping.ClipByGlobalNorm(_parameters, Options.ClipNorm);
             Optimizer.LearningRate = LearningRateAt(Step, _fraction);
             Optimizer.Step();
-            _lossSum += (double)value * batch.Count;
-            _lossCount += batch.Count;
+            _lossSum += (double)value * count;
+            _lossCount += count;
         }
-        Examples += batch.Count;
+        Examples += count;
         Step++;
         _stepsInPass++;
         return value;
@@ -346,14 +360,14 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         _fraction = BudgetFraction(training) ?? 0;
         return (Options.Steps is { } steps && Step >= steps)
             || (Options.Epochs is { } epochs && Epoch >= epochs)
-            || (Options.Duration is { } duration && WallSeconds >= duration.TotalSeconds);
+            || (Options.Duration is { } duration && DecisionSeconds >= duration.TotalSeconds);
     }
 
     private double? BudgetFraction(IBatchSource<TBatch> training)
     {
         double? fraction = null;
         if (Options.Steps is { } steps) fraction = (double)Step / steps;
-        if (Options.Duration is { } duration) fraction = Math.Max(fraction ?? 0, WallSeconds / duration.TotalSeconds);
+        if (Options.Duration is { } duration) fraction = Math.Max(fraction ?? 0, DecisionSeconds / duration.TotalSeconds);
         if (Options.Epochs is { } epochs)
         {
             double pass = training.BatchesPerPass is { } perPass and > 0 ? Math.Min(1, (double)_stepsInPass / perPass) : 0;
@@ -363,7 +377,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
     }
 
     private bool ValidationDue(double lastTime, long lastStep) =>
-        (Options.ValidateEvery is { } every && WallSeconds - lastTime >= every.TotalSeconds)
+        (Options.ValidateEvery is { } every && DecisionSeconds - lastTime >= every.TotalSeconds)
         || (Options.ValidateEverySteps is { } steps && Step - lastStep >= steps);
 
     private bool StopEarly() => Options.Patience > 0 && _sinceBest >= Options.Patience;
@@ -371,7 +385,7 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
     private void Validate(IBatchSource<TBatch> training, IBatchSource<TBatch>? validation, IProgress<TrainingProgress>? progress)
     {
         double trainLoss = _lossCount > 0 ? _lossSum / _lossCount : double.NaN;
-        double? validationLoss = validation is null ? null : Evaluate(validation);
+        double? validationLoss = validation is null ? null : _exchange is null ? Evaluate(validation) : EvaluateShare(validation);
         if (validationLoss is { } checkedLoss && !double.IsFinite(checkedLoss))
         {
             // A model that scores NaN is never written, so neither last nor best can hold it.
@@ -393,11 +407,11 @@ public sealed class Trainer<TBatch> where TBatch : IBatch
         }
         // The record goes out before the checkpoint: a run killed between the two redoes this validation when resumed
         // and writes the same record again, rather than leaving a checkpoint whose record is missing.
-        if (Options.MetricsFile is { } metrics)
+        if (Options.MetricsFile is { } metrics && IsWriter)
         {
             AppendLine(metrics, record.ToJson());
         }
-        if (Options.CheckpointDirectory is { } directory)
+        if (Options.CheckpointDirectory is { } directory && IsWriter)
         {
             SaveCheckpoint(Path.Combine(directory, LastCheckpoint), training);
             if (improved) SaveCheckpoint(Path.Combine(directory, BestCheckpoint), training);

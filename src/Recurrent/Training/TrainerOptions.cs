@@ -1,3 +1,4 @@
+using Recurrent.Distributed;
 using Recurrent.Optimizers;
 
 namespace Recurrent.Training;
@@ -94,6 +95,15 @@ public sealed record TrainerOptions
     /// <summary>Threads for the kernels during the run; null for the process default.</summary>
     public int? MaxThreads { get; init; }
 
+    /// <summary>
+    /// The ranks of data-parallel training, or null (the default) for one process. With a group of more than one
+    /// rank, every rank runs the same <see cref="Trainer{TBatch}"/> on the same data; each computes the gradient of its
+    /// shard of every batch (<see cref="Data.IShardable{TBatch}"/>), and the ranks average them, weighted by the shards'
+    /// counts, before every (identical) update: the result is that of one process on the whole batch, up to rounding.
+    /// Only rank 0 reports progress and writes metrics and checkpoints. See <see cref="Trainer{TBatch}"/>.
+    /// </summary>
+    public IProcessGroup? ProcessGroup { get; init; }
+
     /// <summary>The least time between two progress reports (validations are always reported). Default 0.25 s.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(0.25);
 
@@ -115,6 +125,10 @@ public sealed record TrainerOptions
         if (CheckpointEverySteps is < 1) throw Bad(nameof(CheckpointEverySteps), CheckpointEverySteps, "at least 1");
         if (SkipNonFinite < 0) throw Bad(nameof(SkipNonFinite), SkipNonFinite, "0 (stop at the first) or more");
         if (MaxThreads is < 1) throw Bad(nameof(MaxThreads), MaxThreads, "at least 1");
+        if (ProcessGroup is { } group && (group.Size < 1 || (uint)group.Rank >= (uint)group.Size))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProcessGroup), $"TrainerOptions.ProcessGroup has rank {group.Rank} of size {group.Size}; expected a size of at least 1 and a rank in [0, size).");
+        }
         if (ProgressInterval < TimeSpan.Zero) throw Bad(nameof(ProgressInterval), ProgressInterval, "0 or more");
     }
 

@@ -16,6 +16,7 @@ public class DependencyDirectionTests(ITestOutputHelper output)
     {
         ["Tensors"] = [],
         ["Metrics"] = [],
+        ["Distributed"] = [],
         ["Kernels"] = ["Tensors"],
         ["Autodiff"] = ["Tensors", "Kernels"],
         ["Cells"] = ["Tensors", "Kernels", "Autodiff"],

@@ -10,9 +10,11 @@ namespace Recurrent.Data.Text;
 /// <remarks>
 /// In truncated backpropagation through time (<see cref="StreamBatcher"/>) each window continues the previous one, so
 /// the model starts from the carried state <see cref="InitialState"/> and hands its final state back through
-/// <see cref="KeepFinalState"/>; the source carries it into the next window once the step is over.
+/// <see cref="KeepFinalState"/>; the source carries it into the next window once the step is over. A shard
+/// (<see cref="Shard"/>, for data-parallel training) starts from its rows of that state and hands its final state back
+/// to those rows of the whole batch.
 /// </remarks>
-public sealed class TextBatch : IBatch
+public sealed partial class TextBatch : IBatch, IShardable<TextBatch>
 {
     private IReadOnlyList<Variable<float>>? _final;
 
@@ -49,7 +51,12 @@ public sealed class TextBatch : IBatch
 
     /// <summary>Hands the model's final state to the source, which carries it into the next window (streams only).</summary>
     /// <param name="finalState">The final state of each state tensor, <c>(L, B, H)</c>.</param>
-    public void KeepFinalState(IReadOnlyList<Variable<float>> finalState) => _final = finalState;
+    public void KeepFinalState(IReadOnlyList<Variable<float>> finalState)
+    {
+        ArgumentNullException.ThrowIfNull(finalState);
+        if (_parent is not null) GiveBackRows(finalState);
+        else _final = finalState;
+    }
 
     /// <summary>Takes the final state the model handed back, if any.</summary>
     internal IReadOnlyList<Variable<float>>? TakeFinalState()
