@@ -88,13 +88,14 @@ public class DependencyDirectionTests(ITestOutputHelper output)
 
     /// <summary>
     /// The assemblies point one way: the core is pure managed, with no dependency beyond the BCL and
-    /// System.Numerics.Tensors; the interop libraries (ONNX, PyTorch) sit on the core and on what their format needs
+    /// System.Numerics.Tensors; the interop libraries (ONNX, PyTorch) and the MPI binding sit on the core and on what their format needs
     /// (Google.Protobuf for ONNX's schema), and none of them references an application.
     /// </summary>
     [Theory]
     [InlineData(typeof(Recurrent.Tensors.Rng), new[] { "System.Numerics.Tensors" })]
     [InlineData(typeof(Recurrent.Onnx.Export.OnnxExporter), new[] { "Recurrent", "Google.Protobuf" })]
     [InlineData(typeof(Recurrent.PyTorch.PyTorchImporter), new[] { "Recurrent" })]
+    [InlineData(typeof(Recurrent.Mpi.MpiProcessGroup), new[] { "Recurrent" })]
     public void EachLibraryReferencesOnlyWhatItNeeds(Type type, string[] allowed)
     {
         static bool Platform(string name) => name is "System" or "mscorlib" or "netstandard" || name.StartsWith("System.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Win32.", StringComparison.Ordinal);
