@@ -59,14 +59,15 @@ internal sealed unsafe class MpiLibrary
     }
 
     /// <summary>Opens libmpi into the global symbol scope and binds it; a one-line error saying how to install it when absent.</summary>
-    public static MpiLibrary Load()
+    /// <param name="fileName">The library to open (tests name a missing one).</param>
+    public static MpiLibrary Load(string fileName = FileName)
     {
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException($"Recurrent.Mpi binds Open MPI's {FileName} on Linux; this is {RuntimeInformation.OSDescription}.");
-        if (!Posix.DlopenGlobal(FileName, RtldNow | RtldGlobal, out string? error))
+        if (!Posix.DlopenGlobal(fileName, RtldNow | RtldGlobal, out string? error))
         {
-            throw new DllNotFoundException($"Open MPI's {FileName} could not be loaded ({error}); install it with: apt-get install -y --no-install-recommends openmpi-bin libopenmpi3");
+            throw new DllNotFoundException($"Open MPI's {fileName} could not be loaded ({error?.ReplaceLineEndings(" ")}); install it with: apt-get install -y --no-install-recommends openmpi-bin libopenmpi3");
         }
-        return new MpiLibrary(NativeLibrary.Load(FileName));
+        return new MpiLibrary(NativeLibrary.Load(fileName));
     }
 
     /// <summary>MPI_Get_library_version's text, first line.</summary>
