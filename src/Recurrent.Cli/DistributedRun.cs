@@ -52,6 +52,12 @@ internal sealed class DistributedRun
         var mpi = use ? MpiProcessGroup.Initialize() : null;
         Current = new DistributedRun(mpi);
         if (mpi is null) return Current;
+        string? launched = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") ?? Environment.GetEnvironmentVariable("PMI_SIZE");
+        if (int.TryParse(launched, out int expected) && expected != mpi.Size)
+        {
+            // MPICH's mpiexec starting Open MPI's library: each process would be a job of its own and train alone.
+            throw new InvalidOperationException($"the launcher started {expected} processes but MPI sees {mpi.Size}; start Recurrent with Open MPI's mpirun (MPICH is not supported).");
+        }
         int local = int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out int n) && n > 0 ? n : 1;
         Recurrent.Tensors.Threads.DefaultMaxThreads = Math.Max(1, Environment.ProcessorCount / local);
         if (mpi.Rank != 0)
