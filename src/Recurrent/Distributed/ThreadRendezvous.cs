@@ -89,13 +89,13 @@ internal sealed class ThreadRendezvous
                 Monitor.PulseAll(_gate);
                 return;
             }
-            var clock = Stopwatch.StartNew();
+            long start = Stopwatch.GetTimestamp();              // no Stopwatch object: a warm collective allocates nothing
             // The generation is checked before the failure: a rank released by the last arrival has finished this
             // barrier, even if some rank fails (or leaves the group) right after.
             while (_generation == generation)
             {
                 if (_failure is { } reason) throw new InvalidOperationException(reason);
-                var left = Timeout - clock.Elapsed;
+                var left = Timeout - Stopwatch.GetElapsedTime(start);
                 if (left <= TimeSpan.Zero)
                 {
                     string message = string.Create(CultureInfo.InvariantCulture,

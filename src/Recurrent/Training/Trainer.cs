@@ -203,7 +203,8 @@ public sealed partial class Trainer<TBatch> where TBatch : IBatch
 
     /// <summary>
     /// The mean loss over one whole pass of <paramref name="data"/>, each batch weighted by its count, in evaluation
-    /// mode (no dropout, nothing saved for backward; the model's mode is restored afterwards).
+    /// mode (no dropout, nothing saved for backward; the model's mode is restored afterwards). It runs on this process
+    /// alone, even in data-parallel training (where <see cref="Fit"/>'s validations share the batches among the ranks).
     /// </summary>
     /// <param name="data">A finite source; it is read until it ends a pass.</param>
     /// <returns>Σ count·loss / Σ count.</returns>
@@ -289,7 +290,8 @@ public sealed partial class Trainer<TBatch> where TBatch : IBatch
 
     /// <summary>
     /// One optimiser step on <paramref name="batch"/>, as <see cref="Fit"/> takes it: for custom loops and benchmarks.
-    /// The model must be in training mode.
+    /// The model must be in training mode. With a <see cref="TrainerOptions.ProcessGroup"/> of more than one rank it is
+    /// collective: every rank calls it with the same batch, and it trains on this rank's shard.
     /// </summary>
     /// <param name="batch">The batch.</param>
     /// <returns>The batch's loss before the update.</returns>
