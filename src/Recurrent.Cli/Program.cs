@@ -9,6 +9,7 @@ var bench = new Command("bench", "Measure Recurrent's kernels (compare with ../s
     BenchRnnCommand.Create(),
     BenchCharLmCommand.Create(),
     BenchDistributedCommand.Create(),
+    BenchPeakCommand.Create(),
 };
 
 var charlm = new Command("charlm", "The lecture's character-level language model: train, sample, eval.")

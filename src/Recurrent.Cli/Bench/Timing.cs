@@ -15,13 +15,13 @@ internal static class Timing
 
     /// <summary>
     /// Calls <paramref name="call"/> untimed at least <paramref name="warmup"/> times and for at least
-    /// <see cref="WarmupSeconds"/>, times one call to choose how many calls make a run of at least
+    /// <paramref name="warmupSeconds"/> (default <see cref="WarmupSeconds"/>), times one call to choose how many calls make a run of at least
     /// <paramref name="minRunSeconds"/>, and returns the median of the per-call times.
     /// </summary>
-    public static double MedianMs(Action call, int warmup, double minRunSeconds)
+    public static double MedianMs(Action call, int warmup, double minRunSeconds, double warmupSeconds = WarmupSeconds)
     {
         var warm = Stopwatch.StartNew();
-        for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < WarmupSeconds; i++) call();
+        for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < warmupSeconds; i++) call();
         var sw = Stopwatch.StartNew();
         call();
         int n = Math.Max(1, (int)Math.Ceiling(minRunSeconds / Math.Max(sw.Elapsed.TotalSeconds, 1e-7)));
