@@ -56,15 +56,18 @@ internal static class BenchCharLmCommand
                 trainer.TrainStep(batch!);
             }, warmup: 3, minRunSeconds: 2);
             double charsPerSecond = b * s / (ms / 1000);
+            double gflops = Flops.CharLmTrainStep(b, s, e, h, l, text.Vocabulary.Count) / (ms * 1e6);
+            double? fraction = MachinePeak.Fraction(gflops, t);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonLine.Format(("op", "charlm-speed"), ("impl", "recurrent"), ("cell", "lstm"), ("B", b), ("T", s), ("H", h),
-                    ("layers", l), ("embed", e), ("threads", t), ("chars_per_s", Math.Round(charsPerSecond, 1)), ("median_ms_per_step", Math.Round(ms, 3))));
+                Console.WriteLine(JsonLine.Format([("op", "charlm-speed"), ("impl", "recurrent"), ("cell", "lstm"), ("B", b), ("T", s), ("H", h),
+                    ("layers", l), ("embed", e), ("threads", t), ("chars_per_s", Math.Round(charsPerSecond, 1)), ("median_ms_per_step", Math.Round(ms, 3)), .. BenchFields.Speed(gflops, fraction)]));
             }
             else
             {
                 AnsiConsole.MarkupLine($"char-LM LSTM {l}×{h}, embedding {e}, B={b} T={s}, V={text.Vocabulary.Count}, {t} thread(s)");
-                AnsiConsole.MarkupLine($"median {ms:F3} ms per training step, {charsPerSecond:F0} chars/s");
+                AnsiConsole.MarkupLine($"median {ms:F3} ms per training step, {charsPerSecond:F0} chars/s, {gflops:F1} GFLOP/s ({BenchFields.Percent(fraction)} of peak)");
+                AnsiConsole.MarkupLine(Markup.Escape($"GFLOP/s counts the LSTM and decoder products, ×3 for training; {BenchFields.PeakNote(t)}"));
             }
             return 0;
         }));

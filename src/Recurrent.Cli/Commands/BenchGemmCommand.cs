@@ -54,24 +54,25 @@ internal static class BenchGemmCommand
                 }
             }
 
-            var table = new Table().AddColumns("m", "n", "k", "transA", "transB", "median ms", "GFLOP/s");
+            var table = new Table().AddColumns("m", "n", "k", "transA", "transB", "median ms", "GFLOP/s", "of peak");
             foreach (var c in cases)
             {
                 double ms = Measure(c.M, c.N, c.K, c.TA, c.TB);
-                double gflops = 2.0 * c.M * c.N * c.K / (ms * 1e6);
+                double gflops = Flops.Gemm(c.M, c.N, c.K) / (ms * 1e6);
+                double? fraction = MachinePeak.Fraction(gflops, t);
                 if (asJson)
                 {
-                    Console.WriteLine(JsonLine.Format(("op", "gemm"), ("impl", "recurrent"), ("m", c.M), ("n", c.N), ("k", c.K),
-                        ("transA", c.TA), ("transB", c.TB), ("threads", t), ("median_ms", Math.Round(ms, 4)), ("gflops", Math.Round(gflops, 2))));
+                    Console.WriteLine(JsonLine.Format([("op", "gemm"), ("impl", "recurrent"), ("m", c.M), ("n", c.N), ("k", c.K),
+                        ("transA", c.TA), ("transB", c.TB), ("threads", t), ("median_ms", Math.Round(ms, 4)), .. BenchFields.Speed(gflops, fraction)]));
                 }
                 else
                 {
-                    table.AddRow($"{c.M}", $"{c.N}", $"{c.K}", $"{c.TA}", $"{c.TB}", $"{ms:F4}", $"{gflops:F1}");
+                    table.AddRow($"{c.M}", $"{c.N}", $"{c.K}", $"{c.TA}", $"{c.TB}", $"{ms:F4}", $"{gflops:F1}", BenchFields.Percent(fraction));
                 }
             }
             if (!asJson)
             {
-                AnsiConsole.MarkupLine($"[bold]GEMM float32[/], {t} thread(s), {Gemm.KernelName} kernel; median of {Timing.Runs} runs");
+                AnsiConsole.MarkupLine($"[bold]GEMM float32[/], {t} thread(s), {Gemm.KernelName} kernel; median of {Timing.Runs} runs; {Markup.Escape(BenchFields.PeakNote(t))}");
                 AnsiConsole.Write(table);
             }
             return 0;

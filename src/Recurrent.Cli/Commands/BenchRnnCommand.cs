@@ -49,15 +49,18 @@ internal static class BenchRnnCommand
             var bench = new RnnBenchmark(cellName, b, s, i, h, l, train, !parse.GetValue(reference));
             double ms = Timing.MedianMs(bench.Call, warmup: 3, minRunSeconds: 0.4);
             long allocated = bench.AllocatedBytesPerCall();
+            double gflops = Flops.Recurrent(kind, b, s, i, h, l, train) / (ms * 1e6);
+            double? fraction = MachinePeak.Fraction(gflops, t);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonLine.Format(("op", "rnn"), ("impl", "recurrent"), ("cell", cellName), ("B", b), ("T", s), ("I", i), ("H", h),
-                    ("layers", l), ("mode", train ? "train" : "infer"), ("threads", t), ("median_ms", Math.Round(ms, 4)), ("alloc_bytes", allocated)));
+                Console.WriteLine(JsonLine.Format([("op", "rnn"), ("impl", "recurrent"), ("cell", cellName), ("B", b), ("T", s), ("I", i), ("H", h),
+                    ("layers", l), ("mode", train ? "train" : "infer"), ("threads", t), ("median_ms", Math.Round(ms, 4)), .. BenchFields.Speed(gflops, fraction), ("alloc_bytes", allocated)]));
             }
             else
             {
                 AnsiConsole.MarkupLine($"[bold]{cellName}[/] B={b} T={s} I={i} H={h} layers={l} {(train ? "train" : "infer")}, {t} thread(s), {(parse.GetValue(reference) ? "reference" : "fused")} path");
-                AnsiConsole.MarkupLine($"median {ms:F4} ms per call (of {Timing.Runs} runs), {allocated} bytes allocated per call once warm");
+                AnsiConsole.MarkupLine($"median {ms:F4} ms per call (of {Timing.Runs} runs), {gflops:F1} GFLOP/s ({BenchFields.Percent(fraction)} of peak), {allocated} bytes allocated per call once warm");
+                AnsiConsole.MarkupLine(Markup.Escape($"GFLOP/s counts the gate products only ({Flops.Gates(kind)}H gates, ×3 for training); {BenchFields.PeakNote(t)}"));
             }
             return 0;
         }));
