@@ -4,8 +4,9 @@ namespace Recurrent.Cli.Bench;
 
 /// <summary>
 /// Measures the float32 FMA peak in GFLOP/s at one vector width on a number of threads: each thread runs its own
-/// <see cref="FmaChains"/>, the threads are created once and released together by a barrier on every call, and the call ends when the slowest has
-/// finished, so the time is the wall time of the slowest; the figure is the median call of <see cref="Timing.MedianMs"/>.
+/// <see cref="FmaChains"/>; the threads are created once and released together by a barrier on every call, and the
+/// call ends when the slowest has finished, so the time is the wall time of the slowest; the figure is the median call
+/// of <see cref="Timing.MedianMs"/>.
 /// </summary>
 internal static class PeakMeasurement
 {
