@@ -124,15 +124,18 @@ internal static class BenchDistributedCommand
         Array.Sort(reduceTimes);
         double step = stepTimes[steps / 2], reduce = reduceTimes[steps / 2];
         int ranks = group?.Size ?? 1;
+        // The whole global batch's products in one step; the peak is this rank's on its threads × ranks (identical machines assumed).
+        double gflops = Flops.CharLmTrainStep(batch, Window, 64, 256, 2, text.Vocabulary.Count) / (step * 1e9);
+        double? fraction = MachinePeak.Fraction(gflops / ranks, threads);
         if (json)
         {
-            Console.WriteLine(JsonLine.Format(("op", "charlm-distributed"), ("ranks", ranks), ("threads_per_rank", threads), ("B", batch), ("T", Window),
+            Console.WriteLine(JsonLine.Format([("op", "charlm-distributed"), ("ranks", ranks), ("threads_per_rank", threads), ("B", batch), ("T", Window),
                 ("parameters", model.ParameterCount), ("median_ms_per_step", Math.Round(step * 1e3, 3)), ("median_ms_allreduce", Math.Round(reduce * 1e3, 3)),
-                ("chars_per_s", Math.Round(batch * Window / step, 1))));
+                ("chars_per_s", Math.Round(batch * Window / step, 1)), .. BenchFields.Speed(gflops, fraction)]));
             return;
         }
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"char-LM 2×LSTM 256 ({model.ParameterCount:N0} parameters), B={batch} T={Window}: {ranks} rank(s) × {threads} thread(s): median {step * 1e3:F2} ms per step ({batch * Window / step:F0} chars/s), of which all-reduce {reduce * 1e3:F2} ms"));
+            $"char-LM 2×LSTM 256 ({model.ParameterCount:N0} parameters), B={batch} T={Window}: {ranks} rank(s) × {threads} thread(s): median {step * 1e3:F2} ms per step ({batch * Window / step:F0} chars/s), of which all-reduce {reduce * 1e3:F2} ms; {gflops:F1} GFLOP/s ({BenchFields.Percent(fraction)} of {ranks} × the peak on {threads} thread(s))"));
     }
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
