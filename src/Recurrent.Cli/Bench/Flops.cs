@@ -10,8 +10,9 @@ namespace Recurrent.Cli.Bench;
 /// A recurrent layer's forward multiplies, per step and layer, <c>[x, h]</c> (B × (I_l + H)) by the gate weights
 /// ((I_l + H) × gH), with g = 4 for LSTM, 3 for GRU (both forms) and 1 for Elman: <c>2·B·T·gH·(I_l + H)</c>, I_l = I for
 /// the first layer and H above it. The gate element-wise work (σ, tanh, ⊙, bias) is O(B·T·gH), a factor (I_l + H)
-/// smaller, and counted as negligible. Training counts 3× the forward, as usual: backward has two products of the
-/// forward's size (the gradient with respect to the inputs and to the weights).
+/// smaller, and counted as negligible. Backward has two products of the forward's size per layer (the gradient with
+/// respect to the layer's input and state, and to the weights), so training is 3× the forward, less the first layer's
+/// input gradient in <c>bench rnn</c>, whose x needs none (2·B·T·gH·I; the char-LM's embedding does need it).
 /// </remarks>
 internal static class Flops
 {
@@ -32,9 +33,15 @@ internal static class Flops
         return perRow * batch * steps;
     }
 
-    /// <summary>The forward's flops, or 3× for a training call (forward + backward).</summary>
-    public static double Recurrent(CellKind kind, int batch, int steps, int input, int hidden, int layers, bool train) =>
-        (train ? 3 : 1) * RecurrentForward(kind, batch, steps, input, hidden, layers);
+    /// <summary>
+    /// The forward's flops, or for a training call forward + backward: 3× the forward less the first layer's input
+    /// gradient, which <c>bench rnn</c> does not compute (its x needs no gradient).
+    /// </summary>
+    public static double Recurrent(CellKind kind, int batch, int steps, int input, int hidden, int layers, bool train)
+    {
+        double forward = RecurrentForward(kind, batch, steps, input, hidden, layers);
+        return train ? 3 * forward - 2.0 * batch * steps * Gates(kind) * hidden * input : forward;
+    }
 
     /// <summary>
     /// Flops of one char-LM training step on B × T characters: the LSTM stack on the embeddings (size E; the lookup itself
