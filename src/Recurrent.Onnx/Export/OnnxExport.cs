@@ -1,3 +1,5 @@
+using Recurrent.Serialization;
+
 namespace Recurrent.Onnx.Export;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed class OnnxExport
         {
             string file = Graphs.Count == 1 ? path
                 : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{Path.GetFileNameWithoutExtension(path)}.{graph.Name}.onnx");
-            OnnxFile.Write(file, graph.WriteTo);
+            AtomicFile.Write(file, graph.WriteTo);
             paths.Add(file);
         }
         return paths;

@@ -3,9 +3,10 @@ namespace Recurrent.Serialization;
 /// <summary>
 /// Replaces a file all at once or not at all: the content goes to a temporary file in the same folder, is flushed to
 /// disk, and is renamed over the target, so a crash or an error mid-write leaves the previous file intact (a checkpoint
-/// that a training run overwrites every few minutes must never be found half written).
+/// that a training run overwrites every few minutes must never be found half written). Public so that the libraries
+/// on top (ONNX export) and applications write their files the same way.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>, atomically.</summary>
     /// <param name="path">The file to create or replace.</param>

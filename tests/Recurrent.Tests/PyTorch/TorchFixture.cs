@@ -6,7 +6,8 @@ namespace Recurrent.Tests.PyTorch;
 /// <summary>
 /// One case of <c>Fixtures/PyTorch/</c>, written by <c>make_fixtures.py</c> with real PyTorch: the model's weights
 /// (<c>NAME.pt</c>, <c>NAME.safetensors</c>) and <c>NAME.json</c> with its inputs and torch's outputs, each tensor as
-/// <c>{"shape": [...], "values": [...]}</c>, row-major.
+/// <c>{"shape": [...], "values": [...]}</c>, row-major; and <c>NAME.onnx</c>, torch.onnx.export's graph (the ONNX import
+/// tests read the same cases).
 /// </summary>
 internal sealed class TorchFixture
 {
@@ -26,6 +27,9 @@ internal sealed class TorchFixture
     /// <summary>The path of the case's file with this extension (<c>pt</c>, <c>safetensors</c>).</summary>
     public string PathOf(string extension) => Path.Combine(Folder, $"{Name}.{extension}");
 
+    /// <summary>torch.onnx.export's graph of the case.</summary>
+    public string OnnxPath => PathOf("onnx");
+
     public static TorchFixture Load(string name)
     {
         string path = Path.Combine(Folder, name + ".json");
@@ -36,7 +40,7 @@ internal sealed class TorchFixture
 
     public JsonElement Module => _root.GetProperty("module");
 
-    public string String(params string[] path) => At(path).GetString()!;
+    public string String(params string[] path) => Get(path).GetString()!;
 
     public bool Has(params string[] path)
     {
@@ -50,15 +54,23 @@ internal sealed class TorchFixture
 
     public Tensor<float> Tensor(params string[] path)
     {
-        var t = At(path);
+        var t = Get(path);
         int[] shape = t.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
         float[] values = t.GetProperty("values").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
         return new Tensor<float>(values, shape);
     }
 
+    /// <summary>A tensor's values and shape as arrays, as ONNX Runtime takes them.</summary>
+    public (float[] Values, int[] Shape) Flat(params string[] path)
+    {
+        var t = Tensor(path);
+        return (t.ToArray(), t.Shape.ToArray());
+    }
+
     public int[] Ints(params string[] path) => Tensor(path).ToArray().Select(v => (int)v).ToArray();
 
-    private JsonElement At(string[] path)
+    /// <summary>The JSON element at a path of keys.</summary>
+    public JsonElement Get(params string[] path)
     {
         var e = _root;
         foreach (string p in path) e = e.GetProperty(p);

@@ -1,6 +1,7 @@
 using Recurrent.Onnx;
 using Recurrent.Onnx.Import;
 using Recurrent.Onnx.Proto;
+using Recurrent.Tests.PyTorch;
 using Recurrent.Tests.Serialization;
 using static Recurrent.Tests.Onnx.Import.OnnxGraphBuilder;
 

@@ -7,6 +7,7 @@ using Recurrent.Onnx;
 using Recurrent.Onnx.Import;
 using Recurrent.Onnx.Proto;
 using Recurrent.Tensors;
+using Recurrent.Tests.PyTorch;
 using Xunit.Abstractions;
 
 namespace Recurrent.Tests.Onnx.Import;
@@ -74,7 +75,7 @@ public class ImportFuzzTests(ITestOutputHelper log)
         if (model.NamedParameters().Any(p => !AllFinite(p.Parameter.Value.Span))) return null;
         Dictionary<string, OrtTensor> expected;
         bool ids = fixture.Has("inputs", "ids");
-        var (input, shape) = fixture.Tensor("inputs", ids ? "ids" : "x");
+        var (input, shape) = fixture.Flat("inputs", ids ? "ids" : "x");
         try
         {
             var ortInput = ids ? new OrtTensor(input.Select(v => (long)v).ToArray(), shape.Select(d => (long)d).ToArray()) : new OrtTensor(input, shape.Select(d => (long)d).ToArray());

@@ -6,6 +6,7 @@ using Recurrent.Onnx;
 using Recurrent.Onnx.Import;
 using Recurrent.Serialization;
 using Recurrent.Tensors;
+using Recurrent.Tests.PyTorch;
 using Recurrent.Tests.Serialization;
 using Xunit.Abstractions;
 
@@ -38,24 +39,24 @@ public class TorchFixtureTests(ITestOutputHelper log)
         Assert.Equal(module.GetProperty("batch_first").GetBoolean(), layer.Spec.BatchFirst);
         if (fixture.Has("module", "nonlinearity")) Assert.Equal(module.GetProperty("nonlinearity").GetString() == "relu" ? Activation.Relu : Activation.Tanh, layer.Spec.Nonlinearity);
 
-        var (x, shape) = fixture.Tensor("inputs", "x");
+        var (x, shape) = fixture.Flat("inputs", "x");
         var ours = layer.Forward(new Tape<float>(), new Variable<float>(new Tensor<float>(x, shape)));
         var ort = OrtRunner.Run(File.ReadAllBytes(fixture.OnnxPath), new Dictionary<string, OrtTensor> { ["x"] = new(x, shape.Select(d => (long)d).ToArray()) });
         var names = layer.Kind == CellKind.Lstm ? new[] { "output", "h_n", "c_n" } : ["output", "h_n"];
         for (int i = 0; i < names.Length; i++)
         {
             var actual = i == 0 ? ours.Output.Value : ours.FinalState[i - 1].Value;
-            var (torch, torchShape) = fixture.Tensor("outputs", names[i]);
+            var (torch, torchShape) = fixture.Flat("outputs", names[i]);
             ImportAssert.Close($"{name} {names[i]} vs torch", torch, torchShape.Select(d => (long)d), actual, log);
             ImportAssert.Close($"{name} {names[i]} vs ONNX Runtime", ort[names[i]].Floats, ort[names[i]].Shape, actual, log);
         }
 
         // torch's pack_padded_sequence run: the imported layer with the lengths.
-        var (lengths, _) = fixture.Tensor("inputs", "lengths");
+        var (lengths, _) = fixture.Flat("inputs", "lengths");
         var packed = layer.Forward(new Tape<float>(), new Variable<float>(new Tensor<float>(x, shape)), null, lengths.Select(v => (int)v).ToArray());
         for (int i = 0; i < names.Length; i++)
         {
-            var (torch, torchShape) = fixture.Tensor("packed_outputs", names[i]);
+            var (torch, torchShape) = fixture.Flat("packed_outputs", names[i]);
             ImportAssert.Close($"{name} packed {names[i]} vs torch", torch, torchShape.Select(d => (long)d), i == 0 ? packed.Output.Value : packed.FinalState[i - 1].Value, log);
         }
     }
@@ -73,7 +74,7 @@ public class TorchFixtureTests(ITestOutputHelper log)
 
         var (input, ortInput, x) = Inputs(fixture);
         var logits = model.Forward(new Tape<float>(), new Variable<float>(x)).Value;
-        var (torch, torchShape) = fixture.Tensor("logits");
+        var (torch, torchShape) = fixture.Flat("logits");
         ImportAssert.Close($"{name} logits vs torch", torch, torchShape.Select(d => (long)d), logits, log);
         var ort = OrtRunner.Run(File.ReadAllBytes(fixture.OnnxPath), new Dictionary<string, OrtTensor> { [input] = ortInput });
         ImportAssert.Close($"{name} logits vs ONNX Runtime", ort["logits"].Floats, ort["logits"].Shape, logits, log);
@@ -100,7 +101,7 @@ public class TorchFixtureTests(ITestOutputHelper log)
         var before = model.Forward(new Tape<float>(), new Variable<float>(x)).Value.Span.ToArray();
         var after = loaded.Forward(new Tape<float>(), new Variable<float>(x)).Value.Span.ToArray();
         Assert.Equal(before, after);
-        var (torch, torchShape) = fixture.Tensor("logits");
+        var (torch, torchShape) = fixture.Flat("logits");
         ImportAssert.Close($"{name} reloaded logits vs torch", torch, torchShape.Select(d => (long)d), loaded.Forward(new Tape<float>(), new Variable<float>(x)).Value, log);
     }
 
@@ -109,10 +110,10 @@ public class TorchFixtureTests(ITestOutputHelper log)
     {
         if (fixture.Has("inputs", "ids"))
         {
-            var (ids, shape) = fixture.Tensor("inputs", "ids");
+            var (ids, shape) = fixture.Flat("inputs", "ids");
             return ("ids", new OrtTensor(ids.Select(v => (long)v).ToArray(), [shape[0], shape[1]]), new Tensor<float>(ids, shape[0], shape[1], 1));
         }
-        var (x, xShape) = fixture.Tensor("inputs", "x");
+        var (x, xShape) = fixture.Flat("inputs", "x");
         return ("x", new OrtTensor(x, xShape.Select(d => (long)d).ToArray()), new Tensor<float>(x, xShape));
     }
 }
