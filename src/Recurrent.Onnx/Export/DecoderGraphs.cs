@@ -25,7 +25,7 @@ internal static class DecoderGraphs
         if (model.SourceEmbedding is { } embedding)
         {
             string ids = g.Input("source", DataType.Int64, "batch", "source_steps");
-            x = g.Op("Gather", [g.Floats("source_embedding.weight", embedding.Weight.Value.Span, embedding.Count, embedding.Size), ids]);
+            x = ModelGraphs.Embedding(g, embedding, "source_embedding.weight", ids);
         }
         else
         {
@@ -66,7 +66,7 @@ internal static class DecoderGraphs
             if (options.VariableLengths) lengths = g.Input("source_lengths", DataType.Int32, "batch");
         }
         var e = model.TargetEmbedding;
-        string x = g.Op("Gather", [g.Floats("target_embedding.weight", e.Weight.Value.Span, e.Count, e.Size), token]);
+        string x = ModelGraphs.Embedding(g, e, "target_embedding.weight", token);
         var (h, final) = Step(g, rnn, x, initial);
         if (model.Attention is { } a) h = Attend(g, a, h, memory!, keys!, lengths);
         g.Output("logits", ModelGraphs.Linear(g, model.Head, "head", h), DataType.Float, "batch", model.Head.OutputSize);
@@ -119,7 +119,7 @@ internal static class DecoderGraphs
         string token = g.Input("token", DataType.Int64, "batch");
         string[] initial = StateInputs(g, rnn);
         var e = model.Embedding;
-        string x = g.Op("Gather", [g.Floats("embedding.weight", e.Weight.Value.Span, e.Count, e.Size), token]);
+        string x = ModelGraphs.Embedding(g, e, "embedding.weight", token);
         if (model.Config.Conditioning == Conditioning.EveryStep)
         {
             x = g.Concat(1, x, g.Input("conditioning", DataType.Float, "batch", model.Config.FeatureEncoderSize));

@@ -23,7 +23,7 @@ internal static class ModelGraphs
         if (model.Embedding is { } embedding)
         {
             string ids = g.Input("ids", DataType.Int64, "batch", "steps");
-            x = g.Op("Gather", [g.Floats("embedding.weight", embedding.Weight.Value.Span, embedding.Count, embedding.Size), ids]);
+            x = Embedding(g, embedding, "embedding.weight", ids);
         }
         else
         {
@@ -83,7 +83,7 @@ internal static class ModelGraphs
         string ids = g.Input("ids", DataType.Int64, "batch", "steps");
         string[] initial = rnn.State.Select(s => g.Input(s.Name + "0", DataType.Float, stacked, "batch", s.Size)).ToArray();
         var e = model.Embedding;
-        string x = g.Op("Gather", [g.Floats("embedding.weight", e.Weight.Value.Span, e.Count, e.Size), g.Transpose(ids, 1, 0)]); // (T, B, E)
+        string x = Embedding(g, e, "embedding.weight", g.Transpose(ids, 1, 0)); // (T, B, E)
         var (h, final) = RecurrentLayerExport.Emit(g, rnn, "rnn.", x, new SequenceMask(g, x, null), initial);
         string logits = Linear(g, model.Decoder, "decoder", g.Transpose(h, 1, 0, 2));
         g.Output("logits", logits, DataType.Float, "batch", "steps", model.Config.VocabularySize);
@@ -109,6 +109,10 @@ internal static class ModelGraphs
         var p = frames.NamedParameters().ToDictionary(n => n.Name, n => n.Parameter.Value);
         return g.Op("Relu", [g.Linear(x, name, p["weight"].Span, frames.OutputSize, frames.InputSize, p["bias"].Span)]);
     }
+
+    /// <summary>An embedding's rows for integer ids of any shape: <c>Gather(E, ids)</c>, E (V, E) under <paramref name="name"/>.</summary>
+    public static string Embedding(OnnxGraphBuilder g, Embedding<float> embedding, string name, string ids) =>
+        g.Op("Gather", [g.Floats(name, embedding.Weight.Value.Span, embedding.Count, embedding.Size), ids]);
 
     /// <summary><c>W·x + b</c> of a <see cref="Linear{T}"/> on the last axis.</summary>
     public static string Linear(OnnxGraphBuilder g, Linear<float> linear, string name, string x) =>
