@@ -76,13 +76,25 @@ internal static partial class Int8Gemm
     {
         Check(a, lda, weight, acc, ldc, m);
         if (m == 0) return;
-        switch (Kernel)
+        var kind = Kernel;
+        // Row blocks of BlockRows: the block's activations stay in L1 while every weight panel pair streams past them
+        // once (a panel pair of K = 1024 is 16 KB), rather than each panel pair sweeping all M rows out of the caches.
+        for (int r0 = 0; r0 < m; r0 += BlockRows)
         {
-            case Int8KernelKind.AvxVnni: MultiplyVnni(a, lda, weight, acc, ldc, m); break;
-            case Int8KernelKind.Avx2: MultiplyAvx2(a, lda, weight, acc, ldc, m); break;
-            default: MultiplyReference(a, lda, weight, acc, ldc, m); break;
+            int rows = Math.Min(BlockRows, m - r0);
+            var block = a.Slice(r0 * lda);
+            var sums = acc.Slice(r0 * ldc);
+            switch (kind)
+            {
+                case Int8KernelKind.AvxVnni: MultiplyVnni(block, lda, weight, sums, ldc, rows); break;
+                case Int8KernelKind.Avx2: MultiplyAvx2(block, lda, weight, sums, ldc, rows); break;
+                default: MultiplyReference(block, lda, weight, sums, ldc, rows); break;
+            }
         }
     }
+
+    /// <summary>Rows multiplied against all the weight panels before the next rows.</summary>
+    private const int BlockRows = 32;
 
     /// <summary>The naive loop every path is held to: <c>acc[m, n] = Σ_k a[m, k]·Q[n, k]</c> from the unpacked Q.</summary>
     /// <param name="a">Activations.</param>

@@ -44,6 +44,9 @@ public static class ModelQuantization
         return copy;
     }
 
+    /// <summary>The int8 product path this processor runs, for reports: AVX-VNNI, the AVX2 fallback or the scalar reference.</summary>
+    public static string KernelName => Kernels.Int8Gemm.KernelName;
+
     private static TModel Copy<TModel>(TModel model) where TModel : Module<float>
     {
         Module<float> copy;
