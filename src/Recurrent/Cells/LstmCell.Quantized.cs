@@ -107,7 +107,9 @@ internal sealed class QuantizedLstm : IParallelTask
         args.C0.CopyTo(_cs);
         _kind = Int8Gemm.Kernel;
         int threads = Threads.Current;
-        _ranges = threads > 1 && batch >= 2 * RowTile ? Math.Min(2 * threads, batch / RowTile) : 1;
+        // One range per core: each range streams all of W_hh through its core once per step, so fewer, taller ranges
+        // read less; multiples of the kernel's 6-row tile keep every range on the 6-row blocks.
+        _ranges = threads > 1 && batch >= 2 * RowTile ? Math.Min(threads, batch / RowTile) : 1;
         if (_ranges <= 1) Recurrence(0, batch);
         else Parallelism.For(_ranges, this);
 
@@ -124,7 +126,7 @@ internal sealed class QuantizedLstm : IParallelTask
         _cs.AsSpan((steps & 1) * bh, bh).CopyTo(args.CN);
     }
 
-    private const int RowTile = 8;
+    private const int RowTile = 6;
 
     void IParallelTask.Run(int index)
     {

@@ -94,7 +94,7 @@ internal static partial class Int8Gemm
     }
 
     /// <summary>Rows multiplied against all the weight panels before the next rows.</summary>
-    private const int BlockRows = 32;
+    private const int BlockRows = 48;
 
     /// <summary>The naive loop every path is held to: <c>acc[m, n] = Σ_k a[m, k]·Q[n, k]</c> from the unpacked Q.</summary>
     /// <param name="a">Activations.</param>
