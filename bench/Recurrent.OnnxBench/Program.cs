@@ -4,6 +4,8 @@ using Recurrent.OnnxBench;
 // Recurrent's own inference against ONNX Runtime running the graph OnnxExporter writes for the same model and
 // weights, alternately in one process, as `recurrent bench` measures (median of 7 runs after a warm-up):
 //   dotnet run -c Release --project bench/Recurrent.OnnxBench -- rnn --cell lstm --batch 64 --steps 100 --input 256 --hidden 512
+//   dotnet run -c Release --project bench/Recurrent.OnnxBench -- rnn --int8 --batch 64 --steps 100 --input 256 --hidden 512
+//     (int8: Recurrent's Quantize()d LSTM, ONNX Runtime's DynamicQuantizeLSTM on the same int8 weights, ORT's float32 LSTM)
 //   dotnet run -c Release --project bench/Recurrent.OnnxBench -- charlm [--model runs/charlm/best.safetensors]
 // Options: --threads N (default 2: Recurrent's kernels and ORT's intra-op threads), --json (one JSON line per case).
 try
@@ -11,7 +13,7 @@ try
     var options = BenchOptions.Parse(args);
     var lines = options.Verb switch
     {
-        "rnn" => RnnCase.Run(options),
+        "rnn" => options.Text("--int8") is null ? RnnCase.Run(options) : Int8RnnCase.Run(options),
         "charlm" => CharLmCase.Run(options),
         _ => throw new ArgumentException($"unknown benchmark '{options.Verb}'; expected rnn or charlm."),
     };

@@ -10,6 +10,25 @@ internal static class CommonOptions
         Description = $"Threads for the kernels (default: all {Environment.ProcessorCount} cores).",
     };
 
+    public static Option<bool> Int8() => new("--int8")
+    {
+        Description = "Run the model's LSTM layers in int8 (dynamic quantization of a copy: int8 weights per channel, activations per step; LSTM only).",
+    };
+
+    /// <summary>The model itself, or its int8 copy when <paramref name="int8"/> (a model with other cells: one line naming the cell).</summary>
+    public static TModel Quantized<TModel>(TModel model, bool int8) where TModel : Recurrent.Layers.Module<float>
+    {
+        if (!int8) return model;
+        try
+        {
+            return Recurrent.Models.ModelQuantization.Quantize(model);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new UsageException($"--int8: {e.Message}");
+        }
+    }
+
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object per result and nothing else on stdout." };
 
     /// <summary>

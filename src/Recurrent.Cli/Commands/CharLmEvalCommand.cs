@@ -17,12 +17,13 @@ internal static class CharLmEvalCommand
         var batch = new Option<int>("--batch") { Description = "Windows scored together.", DefaultValueFactory = _ => 64 };
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
-        var command = new Command("eval", "Mean cross-entropy of a checkpoint on a text, in nats and bits per character.") { checkpoint, file, window, batch, json, threads };
+        var int8 = CommonOptions.Int8();
+        var command = new Command("eval", "Mean cross-entropy of a checkpoint on a text, in nats and bits per character.") { checkpoint, file, window, batch, json, threads, int8 };
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             int t = Limits.Size(parse.GetValue(window), Limits.Window, "--window"), b = Limits.Size(parse.GetValue(batch), Limits.Batch, "--batch");
-            var (model, vocabulary) = CharLmFiles.Load(parse.GetValue(checkpoint)!);
+            var (model, vocabulary) = CharLmFiles.Load(parse.GetValue(checkpoint)!, int8: parse.GetValue(int8));
             var c = model.Config;
             double parameters = model.ParameterCount;
             Limits.Memory(Limits.TrainingBytes(parameters, c.Rnn.Cell, b, t, c.EmbeddingSize, c.Rnn.HiddenSize, c.Rnn.Layers, c.VocabularySize) - 12 * parameters,

@@ -11,7 +11,7 @@ internal static class CharLmFiles
     /// checks, a weight that is NaN or infinite is refused naming its tensor: such a model (a diverged run, a damaged
     /// file) samples garbage and scores NaN.
     /// </summary>
-    public static (CharLanguageModel<float> Model, CharVocabulary Vocabulary) Load(string path, string option = "--checkpoint")
+    public static (CharLanguageModel<float> Model, CharVocabulary Vocabulary) Load(string path, string option = "--checkpoint", bool int8 = false)
     {
         if (!File.Exists(path) && !Directory.Exists(path)) throw new UsageException($"{option}: {path} does not exist.");
         var model = CommonOptions.ReadInput(option, path, () => Model.Load<CharLanguageModel<float>>(path));
@@ -28,6 +28,6 @@ internal static class CharLmFiles
             }
         }
         var vocabulary = model.Vocabulary ?? throw new InvalidDataException($"{file}: the model file has no vocabulary; the model cannot read or write text.");
-        return (model, vocabulary);
+        return (CommonOptions.Quantized(model, int8), vocabulary);
     }
 }

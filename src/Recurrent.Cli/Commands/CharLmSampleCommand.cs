@@ -17,14 +17,15 @@ internal static class CharLmSampleCommand
         var temperature = new Option<double>("--temperature") { Description = "Softmax temperature (0: always the likeliest character).", DefaultValueFactory = _ => 0.8 };
         var topK = new Option<int>("--top-k") { Description = "Sample among the k likeliest characters only (0: all).", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the sampling.", DefaultValueFactory = _ => 1UL };
-        var command = new Command("sample", "Generate text from a trained character-level model.") { checkpoint, prime, length, temperature, topK, seed };
+        var int8 = CommonOptions.Int8();
+        var command = new Command("sample", "Generate text from a trained character-level model.") { checkpoint, prime, length, temperature, topK, seed, int8 };
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             int n = Limits.Size(parse.GetValue(length), Limits.SampleLength, "--length");
             double t = Limits.NonNegative(parse.GetValue(temperature), 1e6, "--temperature");
             int k = parse.GetValue(topK);
             if (k < 0) throw new UsageException($"--top-k must be non-negative; got {k}.");
-            var (model, vocabulary) = CharLmFiles.Load(parse.GetValue(checkpoint)!);
+            var (model, vocabulary) = CharLmFiles.Load(parse.GetValue(checkpoint)!, int8: parse.GetValue(int8));
             string primeText = parse.GetValue(prime)!;
             var stream = new CharSampler(model, vocabulary).Generate(primeText, n, t, k, new Rng(parse.GetValue(seed)));
             using var stdout = Console.OpenStandardOutput();

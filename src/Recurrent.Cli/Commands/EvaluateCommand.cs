@@ -21,9 +21,10 @@ internal static class EvaluateCommand
         var plot = new Option<string?>("--plot") { Description = "classify: where to write the confusion-matrix heat map (PNG; default beside the model)." };
         var window = new Option<int>("--window") { Description = "lm: characters per zero-state window.", DefaultValueFactory = _ => 64 };
         var threads = CommonOptions.Threads();
+        var int8 = CommonOptions.Int8();
         var command = new Command("evaluate", "Score a trained model on labelled data: accuracy and macro-F1, token accuracy, WER/PER, MAE/RMSE/ARV, or nats and bits per symbol.")
         {
-            model, data, json, beam, from, to, plot, window, threads,
+            model, data, json, beam, from, to, plot, window, threads, int8,
         };
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
@@ -34,9 +35,9 @@ internal static class EvaluateCommand
             var module = CommonOptions.ReadInput("--model", modelPath, () => Model.Load(modelPath));
             if (module is CharLanguageModel<float>)
             {
-                return LanguageModelTask.Evaluate(modelPath, dataPath, parse.GetValue(json), Limits.Size(parse.GetValue(window), Limits.Window, "--window"));
+                return LanguageModelTask.Evaluate(modelPath, dataPath, parse.GetValue(json), Limits.Size(parse.GetValue(window), Limits.Window, "--window"), parse.GetValue(int8));
             }
-            var task = TaskModel.Load(modelPath);
+            var task = TaskModel.Load(modelPath, parse.GetValue(int8));
             if (task.Schema.Task == "forecast")
             {
                 var series = CommonOptions.ReadInput("--data", dataPath, () => SeriesData.Read(dataPath, task.Schema));

@@ -26,9 +26,10 @@ internal static class PredictCommand
         var temperature = new Option<double>("--temperature") { Description = "lm: sampling temperature.", DefaultValueFactory = _ => 0.8 };
         var seed = new Option<ulong>("--seed") { Description = "lm: sampling seed.", DefaultValueFactory = _ => 1UL };
         var threads = CommonOptions.Threads();
+        var int8 = CommonOptions.Int8();
         var command = new Command("predict", "Predict with a trained model: classes, tags, target sequences, forecasts, or a text's continuation.")
         {
-            model, data, text, output, beam, horizon, from, to, plot, length, temperature, seed, threads,
+            model, data, text, output, beam, horizon, from, to, plot, length, temperature, seed, threads, int8,
         };
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
@@ -42,9 +43,9 @@ internal static class PredictCommand
             if (module is CharLanguageModel<float>)
             {
                 if (input is null) throw new UsageException("a char-lm continues a text: give --text \"...\" (score a file with 'recurrent evaluate').");
-                return LanguageModelTask.Predict(modelPath, input, Limits.Size(parse.GetValue(length), Limits.SampleLength, "--length"), parse.GetValue(temperature), parse.GetValue(seed));
+                return LanguageModelTask.Predict(modelPath, input, Limits.Size(parse.GetValue(length), Limits.SampleLength, "--length"), parse.GetValue(temperature), parse.GetValue(seed), parse.GetValue(int8));
             }
-            var task = TaskModel.Load(modelPath);
+            var task = TaskModel.Load(modelPath, parse.GetValue(int8));
             using var writer = TaskPrediction.OpenOutput(outPath);
             if (task.Schema.Task == "forecast")
             {

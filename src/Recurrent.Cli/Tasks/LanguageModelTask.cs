@@ -28,11 +28,11 @@ internal static class LanguageModelTask
     /// training's validation does (zero-state windows of <paramref name="window"/>) and with the state carried through
     /// the whole text (as char-rnn evaluates), and prints both, or one JSON line.
     /// </summary>
-    public static int Evaluate(string modelPath, string dataPath, bool json, int window = 64)
+    public static int Evaluate(string modelPath, string dataPath, bool json, int window = 64, bool int8 = false)
     {
         const int batch = 64;
         Limits.Size(window, Limits.Window, "--window");
-        var (model, vocabulary) = CharLmFiles.Load(modelPath, "--model");
+        var (model, vocabulary) = CharLmFiles.Load(modelPath, "--model", int8);
         var c = model.Config;
         double parameters = model.ParameterCount;
         Limits.Memory(Limits.TrainingBytes(parameters, c.Rnn.Cell, batch, window, c.EmbeddingSize, c.Rnn.HiddenSize, c.Rnn.Layers, c.VocabularySize) - 12 * parameters,
@@ -58,11 +58,11 @@ internal static class LanguageModelTask
     /// Prints <paramref name="text"/> and its continuation: <paramref name="length"/> characters sampled one at a time
     /// from a char-LM model file (<see cref="CharSampler"/>), each written as soon as it is drawn.
     /// </summary>
-    public static int Predict(string modelPath, string text, int length, double temperature, ulong seed)
+    public static int Predict(string modelPath, string text, int length, double temperature, ulong seed, bool int8 = false)
     {
         Limits.Size(length, Limits.SampleLength, "--length");
         Limits.NonNegative(temperature, 1e6, "--temperature");
-        var (model, vocabulary) = CharLmFiles.Load(modelPath, "--model");
+        var (model, vocabulary) = CharLmFiles.Load(modelPath, "--model", int8);
         IEnumerable<char> stream;
         try
         {

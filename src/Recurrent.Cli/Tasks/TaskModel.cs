@@ -52,7 +52,7 @@ internal sealed class TaskModel
     }
 
     /// <summary>Loads a model file written by <c>recurrent train</c>; a one-line error if it is not one.</summary>
-    public static TaskModel Load(string path)
+    public static TaskModel Load(string path, bool int8 = false)
     {
         var module = Model.Load(path);
         string file = Path.GetFileName(path);
@@ -62,7 +62,8 @@ internal sealed class TaskModel
             Seq2Seq<float> s => s.Metadata,
             _ => throw new InvalidDataException($"{file}: the file holds a '{module.Describe()?.Kind}' model; 'recurrent train' models are sequential or seq2seq (for a char-lm use its own commands)."),
         };
-        return new TaskModel(module, DataSchema.FromMetadata(metadata, file));
+        var schema = DataSchema.FromMetadata(metadata, file);
+        return new TaskModel(CommonOptions.Quantized(module, int8), schema);
     }
 
     private IDictionary<string, string> Metadata => Stack?.Metadata ?? Translator!.Metadata;

@@ -52,8 +52,18 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     public bool IsTraining { get; private set; } = true;
 
-    /// <summary>Puts this module and every sub-module in training mode.</summary>
-    public void Train() => SetMode(true);
+    /// <summary>Puts this module and every sub-module in training mode (not a quantized copy: see <see cref="IsQuantized"/>).</summary>
+    public void Train()
+    {
+        if (IsQuantized) throw new InvalidOperationException(Cells.QuantizedMessages.Training);
+        SetMode(true);
+    }
+
+    /// <summary>
+    /// Whether this module belongs to an int8 copy made by <c>Quantize()</c>: it infers only, and <see cref="Train"/>
+    /// (so <c>Fit</c>) and backward fail with one line.
+    /// </summary>
+    public bool IsQuantized { get; internal set; }
 
     /// <summary>
     /// Puts this module and every sub-module in evaluation mode: no dropout, and no activation saved for a backward

@@ -29,7 +29,7 @@ namespace Recurrent.Layers;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
-public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly IRecurrentCell<T>[] _cells;
 
@@ -191,6 +191,7 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         var (batch, steps) = CheckInput(x);
         CheckInitialState(initialState, batch);
         CheckLengths(lengths, batch, steps);
+        if (Quantized is not null) return ForwardQuantized(tape, x, initialState, lengths);
         if (RunsFused) return tape.Record<FusedLayerNode<T>>().Forward(this, x, initialState, lengths, tape.Random);
 
         bool batchFirst = Spec.BatchFirst;
@@ -255,7 +256,8 @@ public sealed class RecurrentLayer<T> : Module<T> where T : unmanaged, IFloating
         {
             throw new ArgumentException($"state does not belong to this layer (expected {State.Count} tensors of {Spec.Layers} layers).", nameof(state));
         }
-        if (RunsFused) StepFused(x, state, output);
+        if (Quantized is not null) StepQuantized(x, state, output);
+        else if (RunsFused) StepFused(x, state, output);
         else StepReference(x, state, output);
     }
 

@@ -83,7 +83,7 @@ public static class Model
         return model;
     }
 
-    private static Module<T> Create<T>(ModelDescription description, string file) where T : unmanaged, IFloatingPointIeee754<T> =>
+    internal static Module<T> Create<T>(ModelDescription description, string file) where T : unmanaged, IFloatingPointIeee754<T> =>
         description.Kind switch
         {
             CharLanguageModel<T>.Kind => CharLanguageModel<T>.FromDescription(description, file),

@@ -12,10 +12,10 @@ namespace Recurrent.Tests.Models;
 
 public class Seq2SeqTests
 {
-    private const int Words = 4, Vocabulary = 3 + Words, MaxLength = 4;
+    internal const int Words = 4, Vocabulary = 3 + Words, MaxLength = 4;
 
     /// <summary>Sources of 2 to 4 words, padded; the target is the source reversed.</summary>
-    private static (SourceBatch<float> Source, DecoderSequences Targets) ReverseBatch(Rng rng, int batch)
+    internal static (SourceBatch<float> Source, DecoderSequences Targets) ReverseBatch(Rng rng, int batch)
     {
         var ids = new int[batch * MaxLength];
         var lengths = new int[batch];
