@@ -49,7 +49,8 @@ const Plot = (() => {
       ctx.beginPath(); p.forEach((q, j) => j ? ctx.lineTo(X(q[0]), Y(q[1])) : ctx.moveTo(X(q[0]), Y(q[1]))); ctx.stroke();
       if (p.length < 60) p.forEach(q => { ctx.beginPath(); ctx.arc(X(q[0]), Y(q[1]), 2.5, 0, 7); ctx.fill(); });
       ctx.setLineDash([]); ctx.textAlign = "right"; ctx.textBaseline = "middle";
-      ctx.fillRect(w - m.r - 180, ly - 1, 14, 3); ctx.fillStyle = "#1f2328"; ctx.fillText(s.label, w - m.r - 8, ly); ly += 16;
+      ctx.setLineDash(s.dash ? [4, 3] : []); ctx.beginPath(); ctx.moveTo(w - m.r - 190, ly); ctx.lineTo(w - m.r - 168, ly); ctx.stroke(); ctx.setLineDash([]);
+      ctx.fillStyle = "#1f2328"; ctx.fillText(s.label, w - m.r - 8, ly); ly += 16;
     });
   }
   return { lines, palette };
