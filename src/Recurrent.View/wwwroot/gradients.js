@@ -9,9 +9,11 @@
       const ok = App.usable(await App.listModels()), box = $("grad-models");
       box.innerHTML = "";
       if (!ok.length) App.show("No char-LM model to measure: pass --model FILE or put runs with best.safetensors under --runs.");
-      ok.forEach((m, i) => {
+      const cells = new Set();  // tick the first model of each cell, to compare cells
+      ok.forEach(m => {
+        const first = !cells.has(m.cell) && cells.size < 4; cells.add(m.cell);
         const l = document.createElement("label"); l.className = "small";
-        l.innerHTML = "<input type='checkbox' value='" + m.id.replace(/'/g, "&#39;") + "'" + (i < 3 ? " checked" : "") + "> ";
+        l.innerHTML = "<input type='checkbox' value='" + m.id.replace(/'/g, "&#39;") + "'" + (first ? " checked" : "") + "> ";
         l.append(App.label(m)); box.append(l);
       });
       const layers = Math.max(1, ...ok.map(m => m.layers));

@@ -43,13 +43,16 @@ const Plot = (() => {
     ctx.fillStyle = "#1f2328"; ctx.fillText(opts.xLabel || "", (m.l + w - m.r) / 2, h - 18);
     ctx.save(); ctx.translate(14, (m.t + h - m.b) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(opts.yLabel || "", 0, 0); ctx.restore();
     let ly = m.t + 8;
+    const lw = Math.max(...series.map(s => ctx.measureText(s.label).width)) + 40;
+    ctx.fillStyle = "rgba(255,255,255,0.85)";
+    ctx.fillRect(w - m.r - lw, m.t + 1, lw - 1, series.length * 16 + 2);
     series.forEach((s, i) => {
       const color = s.color || palette[i % palette.length], p = s.points.filter(q => isFinite(q[1]) && (!logY || q[1] > 0));
       ctx.strokeStyle = color; ctx.fillStyle = color; ctx.lineWidth = 2; ctx.setLineDash(s.dash ? [6, 4] : []);
       ctx.beginPath(); p.forEach((q, j) => j ? ctx.lineTo(X(q[0]), Y(q[1])) : ctx.moveTo(X(q[0]), Y(q[1]))); ctx.stroke();
       if (p.length < 60) p.forEach(q => { ctx.beginPath(); ctx.arc(X(q[0]), Y(q[1]), 2.5, 0, 7); ctx.fill(); });
       ctx.setLineDash([]); ctx.textAlign = "right"; ctx.textBaseline = "middle";
-      ctx.setLineDash(s.dash ? [4, 3] : []); ctx.beginPath(); ctx.moveTo(w - m.r - 190, ly); ctx.lineTo(w - m.r - 168, ly); ctx.stroke(); ctx.setLineDash([]);
+      ctx.setLineDash(s.dash ? [4, 3] : []); ctx.beginPath(); ctx.moveTo(w - m.r - lw + 6, ly); ctx.lineTo(w - m.r - lw + 28, ly); ctx.stroke(); ctx.setLineDash([]);
       ctx.fillStyle = "#1f2328"; ctx.fillText(s.label, w - m.r - 8, ly); ly += 16;
     });
   }

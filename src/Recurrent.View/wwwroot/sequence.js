@@ -93,11 +93,11 @@
   async function search() {
     App.show(null);
     try {
-      const s = await App.api("/api/search", Object.assign(request(), { pattern: $("seq-pattern").value, top: 10 }));
+      const s = await App.api("/api/search", Object.assign(request(), { pattern: $("seq-pattern").value, top: Math.max(10, +$("seq-units").value || 10) }));
       if (s.note) App.show(s.note, true);
       state.marks = s.marks; state.markKind = s.pattern;
       const box = $("seq-matches"); box.innerHTML = "";
-      s.matches.forEach(m => {
+      s.matches.slice(0, 12).forEach(m => {
         const d = document.createElement("div"); d.className = "match";
         d.innerHTML = "<span>unit " + m.unit + "</span><span>r = " + m.r.toFixed(3) + "</span>";
         d.addEventListener("click", () => { state.units = [m.unit].concat(s.matches.map(x => x.unit).filter(u => u !== m.unit)); if (state.result) renderHeat(); });

@@ -121,6 +121,49 @@ public sealed class ViewBrowserTests : IDisposable
         browser.Screenshot("errors");
     }
 
+    /// <summary>
+    /// The screenshots of docs/VIEW.md, taken when RECURRENT_VIEW_SCREENSHOTS (the folder), RECURRENT_VIEW_RUNS,
+    /// RECURRENT_VIEW_MODEL (a char-LM) and RECURRENT_VIEW_TEXT (a text whose last tenth is read) are set; skipped otherwise.
+    /// </summary>
+    [SkippableFact]
+    public async Task ScreenshotsForTheDocs()
+    {
+        string? folder = Environment.GetEnvironmentVariable("RECURRENT_VIEW_SCREENSHOTS"), runs = Environment.GetEnvironmentVariable("RECURRENT_VIEW_RUNS");
+        string? modelFile = Environment.GetEnvironmentVariable("RECURRENT_VIEW_MODEL"), textFile = Environment.GetEnvironmentVariable("RECURRENT_VIEW_TEXT");
+        Skip.If(folder is null || runs is null || modelFile is null || textFile is null, "the docs' screenshots are taken only with RECURRENT_VIEW_SCREENSHOTS, RECURRENT_VIEW_RUNS, RECURRENT_VIEW_MODEL and RECURRENT_VIEW_TEXT set (docs/VIEW.md)");
+        using var browser = Browser.Start();
+        string all = File.ReadAllText(textFile!);
+        string tail = all[(int)(all.Length * 0.9)..];
+        string text = tail[(tail.IndexOf("\n\n", StringComparison.Ordinal) + 2)..][..220];
+        await using var server = await Serve(new ViewOptions(runs!, modelFile, 0));
+        browser.Driver.Navigate().GoToUrl(server.Url + "#runs");
+        browser.Until(() => browser.DataInt("plot-step", "points") > 0, "the runs' curves");
+        foreach (var box in browser.Driver.FindElements(By.CssSelector("#run-list input[type=checkbox]:not(:checked)"))) box.Click();
+        Thread.Sleep(3000);
+        browser.Driver.FindElements(By.CssSelector("#run-list .name")).First(e => e.Text.Contains("gru")).Click();
+        browser.Until(() => browser.Text("samples").Contains("step"), "samples");
+        browser.Screenshot("runs");
+
+        browser.ById("tab-sequence").Click();
+        browser.Until(() => browser.ById("seq-model").FindElements(By.TagName("option")).Count > 0, "the models");
+        browser.Driver.ExecuteScript("document.getElementById('seq-text').value = arguments[0];", text);
+        browser.Select("seq-layer", "1");
+        browser.Select("seq-kind", "c");
+        browser.Driver.ExecuteScript("document.getElementById('seq-units').value = 24;");
+        browser.Select("seq-pattern", "line position");
+        browser.ById("seq-search").Click();
+        browser.Until(() => browser.DataInt("heat", "steps") == text.Length && browser.Text("heat-caption").Contains("ranked"), "the searched heat map", 120);
+        browser.Driver.FindElements(By.CssSelector("#seq-chars span"))[40].Click();
+        browser.Screenshot("sequence");
+
+        browser.ById("tab-gradients").Click();
+        browser.Until(() => browser.Driver.FindElements(By.CssSelector("#grad-models input")).Count > 0, "the models to compare");
+        browser.Driver.ExecuteScript("document.getElementById('grad-text').value = arguments[0];", tail[..160]);
+        browser.ById("grad-run").Click();
+        browser.Until(() => browser.DataInt("plot-grad", "points") > 0, "the gradient plot", 300);
+        browser.Screenshot("gradients");
+    }
+
     private static Process StartCli(string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
