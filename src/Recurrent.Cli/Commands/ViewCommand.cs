@@ -26,15 +26,11 @@ internal static class ViewCommand
         };
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
-            var options = new ViewOptions(parse.GetValue(runs)!, parse.GetValue(model), parse.GetValue(port)) { MaxInputChars = parse.GetValue(maxChars) };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            int p = parse.GetValue(port), chars = parse.GetValue(maxChars);
+            if (p is < 0 or > 65535) throw new UsageException($"--port must be from 0 to 65535; got {p}.");
+            if (chars is < 2 or > 100_000) throw new UsageException($"--max-chars must be from 2 to 100,000; got {chars}.");
+            if (string.IsNullOrWhiteSpace(parse.GetValue(runs))) throw new UsageException("--runs must name a folder.");
+            var options = new ViewOptions(parse.GetValue(runs)!, parse.GetValue(model), p) { MaxInputChars = chars };
             if (parse.GetValue(search) is { } pattern)
             {
                 return UnitReport.Print(options, pattern, parse.GetValue(textFile), parse.GetValue(fromEnd));
