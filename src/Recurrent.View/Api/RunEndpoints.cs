@@ -6,7 +6,8 @@ namespace Recurrent.View.Api;
 
 /// <summary>
 /// <c>GET /api/runs</c>, <c>GET /api/runs/{name}/metrics?after=N</c> (the records from index N on, and <c>next</c> to ask
-/// from: the page polls it for live curves) and <c>GET /api/runs/{name}/samples</c>. A run's name may contain '/'.
+/// from: the page polls it for live curves), <c>GET /api/runs/{name}/samples</c> and <c>GET /api/runs/{name}/text</c> (a
+/// passage of the run's validation text, to look inside the model with). A run's name may contain '/'.
 /// </summary>
 internal static class RunEndpoints
 {
@@ -23,7 +24,12 @@ internal static class RunEndpoints
             {
                 return Results.Json(state.Runs.Samples(path[..^"/samples".Length]), RequestBody.Json);
             }
-            throw new ViewException(404, $"no such resource '/api/runs/{path}'; expected /api/runs/NAME/metrics or /api/runs/NAME/samples.");
+            if (path.EndsWith("/text", StringComparison.Ordinal))
+            {
+                string name = path[..^"/text".Length];
+                return Results.Json(new { run = name, text = state.Runs.Excerpt(name, state.Options.MaxInputChars) }, RequestBody.Json);
+            }
+            throw new ViewException(404, $"no such resource '/api/runs/{path}'; expected /api/runs/NAME/metrics, /samples or /text.");
         });
     }
 }

@@ -50,6 +50,40 @@ internal sealed class RunStore(string root)
         return new RunSamples(name, records, skipped);
     }
 
+    /// <summary>
+    /// A passage of run <paramref name="name"/>'s held-out text: the corpus its <c>run.json</c> names, from the start of its
+    /// last <c>ValidationFraction</c> (the validation text <c>charlm train</c> holds out), from the first blank line or
+    /// line start there on, at most <paramref name="length"/> characters.
+    /// </summary>
+    public string Excerpt(string name, int length)
+    {
+        string dir = Find(name);
+        var run = List().First(r => r.Directory == dir);
+        string? corpus = run.Options?["Corpus"]?.GetValue<string>();
+        if (corpus is null) throw new ViewException(404, $"run '{name}' names no corpus in its {OptionsFile} (a run of the built-in corpus, or not a charlm train run).");
+        double fraction = run.Options?["ValidationFraction"]?.GetValue<double>() ?? 0.1;
+        if (!Path.IsPathRooted(corpus)) corpus = Path.Combine(run.Directory, corpus);
+        var info = new FileInfo(corpus);
+        if (!info.Exists) throw new ViewException(404, $"the corpus of run '{name}', '{corpus}', does not exist (moved since the run?).");
+        if (info.Length > MaxCorpusBytes) throw new ViewException(413, $"the corpus of run '{name}' has {info.Length:N0} bytes; the view reads corpora of up to {MaxCorpusBytes:N0}.");
+        string text;
+        try
+        {
+            text = File.ReadAllText(corpus);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ViewException(422, $"the corpus of run '{name}' cannot be read: {e.Message}", e);
+        }
+        int start = (int)(text.Length * (1 - Math.Clamp(fraction, 0, 1)));
+        int paragraph = text.IndexOf("\n\n", start, StringComparison.Ordinal), line = text.IndexOf('\n', start);
+        start = paragraph >= 0 && paragraph - start < 2000 ? paragraph + 2 : line >= 0 ? line + 1 : start;
+        start = Math.Min(start, text.Length);
+        return text.Substring(start, Math.Min(length, text.Length - start));
+    }
+
+    private const long MaxCorpusBytes = 256L << 20;
+
     private string Find(string name)
     {
         var run = List().FirstOrDefault(r => r.Name == name)

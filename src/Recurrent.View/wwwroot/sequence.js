@@ -19,6 +19,15 @@
       $("seq-pattern").innerHTML = ""; pats.forEach(p => $("seq-pattern").add(new Option(p, p)));
       modelChanged();
     } catch (e) { App.show(e.message); }
+    try {
+      const runs = (await App.api("/api/runs")).runs.filter(r => r.options && r.options.Corpus);
+      runs.forEach(r => $("seq-source").add(new Option(r.name + ": " + r.options.Corpus, r.name)));
+    } catch (e) { /* no runs folder: the Runs view says so */ }
+  }
+  async function source() {
+    const name = $("seq-source").value;
+    if (!name) return;
+    try { $("seq-text").value = (await App.api("/api/runs/" + encodeURI(name) + "/text")).text; run(); } catch (e) { App.show(e.message); }
   }
   function modelChanged() {
     const m = state.models.find(x => x.id === $("seq-model").value);
@@ -109,6 +118,7 @@
   }
   $("seq-model").addEventListener("change", modelChanged);
   $("seq-run").addEventListener("click", run);
+  $("seq-source").addEventListener("change", source);
   $("seq-search").addEventListener("click", search);
   ["seq-layer", "seq-kind"].forEach(id => $(id).addEventListener("change", () => { state.units = null; if (state.result) run(); }));
   $("seq-units").addEventListener("change", () => state.result && renderHeat());

@@ -60,12 +60,28 @@ public sealed class ViewRunsApiTests : IDisposable
         Assert.Empty(none.GetProperty("samples").EnumerateArray());
     }
 
+    [Fact]
+    public async Task TextFromTheRunsValidationTenthStartsAtAParagraph()
+    {
+        string corpus = Path.Combine(_files.Root, "lm", "tiny.txt");
+        string train = string.Concat(Enumerable.Repeat("A line of the training text.\n", 90));
+        File.WriteAllText(corpus, train + "tail of training\n\nVALIDATION:\nHeld out.\n" + new string('x', 100));
+        await using var host = await ViewHost.Start(new ViewOptions(_files.Root) { MaxInputChars = 40 });
+        var (status, json) = await host.Get("/api/runs/lm/text");
+        Assert.Equal(200, status);
+        string text = json.GetProperty("text").GetString()!;
+        Assert.Equal(40, text.Length);
+        Assert.StartsWith("VALIDATION:\nHeld out.\nxxx", text);
+        var (missing, error) = await host.Get("/api/runs/nested/gru/text");
+        AssertError(missing, error, 404, "names no corpus");
+    }
+
     [Theory]
     [InlineData("/api/runs/broken/metrics", 422, "none is a JSON object")]
     [InlineData("/api/runs/nope/metrics", 404, "no run named 'nope'")]
     [InlineData("/api/runs/lm%2F..%2Fbroken/metrics", 404, "no run named")]
     [InlineData("/api/runs/lm/metrics?after=-1", 400, "after must be a non-negative")]
-    [InlineData("/api/runs/lm", 404, "expected /api/runs/NAME/metrics")]
+    [InlineData("/api/runs/lm", 404, "expected /api/runs/NAME/metrics, /samples or /text")]
     [InlineData("/api/unknown", 404, "no API")]
     public async Task BadRunRequestsAreOneLineJsonErrors(string path, int expected, string message)
     {
