@@ -43,8 +43,10 @@ internal sealed class ModelStore(string runsRoot, string? modelFile)
             return new ModelInfo(id, path, model.Describe()?.Kind, null, 0, 0, 0, [], [], $"a '{model.Describe()?.Kind}' model; the Inside and Gradient views read char-LMs.");
         }
         var rnn = lm.Rnn;
+        IReadOnlyList<string> gates;
+        lock (lm) gates = rnn.GateNames; // the layer makes its stream kernels on first use; requests step under the same lock
         return new ModelInfo(id, path, CharLanguageModel<float>.Kind, rnn.Kind.ToString(), rnn.Spec.Layers, rnn.HiddenSize, lm.Config.VocabularySize,
-            rnn.State.Select(s => s.Name).ToList(), rnn.GateNames, lm.Vocabulary is null ? "no vocabulary saved" : null);
+            rnn.State.Select(s => s.Name).ToList(), gates, lm.Vocabulary is null ? "no vocabulary saved" : null);
     }
 
     private (Module<float>? Model, string? Error) Load(string path)
