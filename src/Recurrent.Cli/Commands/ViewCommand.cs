@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Recurrent.View;
 
 namespace Recurrent.Cli.Commands;
@@ -43,35 +44,24 @@ internal static class ViewCommand
     private static int Serve(ViewOptions options)
     {
         var app = ViewServer.Build(options);
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler handler = (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += handler;
         try
         {
-            app.StartAsync(stop.Token).GetAwaiter().GetResult();
-            string url = app.Urls.First();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Recurrent view on {url} (runs: {Path.GetFullPath(options.RunsDirectory)}{(options.ModelFile is null ? "" : ", model: " + options.ModelFile)}); Ctrl-C stops it."));
             try
             {
-                Task.Delay(Timeout.Infinite, stop.Token).GetAwaiter().GetResult();
+                app.StartAsync().GetAwaiter().GetResult();
             }
-            catch (OperationCanceledException)
+            catch (IOException e)
             {
+                throw new UsageException($"--port {options.Port}: cannot listen on 127.0.0.1 ({e.Message}); choose another port, or 0 for a free one.");
             }
-            app.StopAsync().GetAwaiter().GetResult();
+            string url = app.Urls.First();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Recurrent view on {url} (runs: {Path.GetFullPath(options.RunsDirectory)}{(options.ModelFile is null ? "" : ", model: " + options.ModelFile)}); Ctrl-C stops it."));
+            // The host's console lifetime turns Ctrl-C (SIGINT) and SIGTERM into a graceful stop.
+            app.WaitForShutdownAsync().GetAwaiter().GetResult();
             return 0;
-        }
-        catch (IOException e)
-        {
-            throw new UsageException($"--port {options.Port}: cannot listen on 127.0.0.1 ({e.Message}); choose another port, or 0 for a free one.");
         }
         finally
         {
-            Console.CancelKeyPress -= handler;
             app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
