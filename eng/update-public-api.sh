@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates PublicAPI.Unshipped.txt of each library (src/Recurrent, src/Recurrent.Onnx, src/Recurrent.PyTorch, src/Recurrent.Mpi, or
+# Regenerates PublicAPI.Unshipped.txt of each library (src/Recurrent, src/Recurrent.Onnx, src/Recurrent.PyTorch, src/Recurrent.Mpi, src/Recurrent.View, or
 # the ones named: eng/update-public-api.sh Recurrent.Onnx) from the code: the whole public surface that is not in
 # PublicAPI.Shipped.txt. Run it after changing a public API (the build fails with RS0016 for a public member missing
 # from the file, RS0017 for a listed one that is gone), then review the diff of the file.
@@ -9,7 +9,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 names=("$@")
-[[ ${#names[@]} -eq 0 ]] && names=(Recurrent Recurrent.Onnx Recurrent.PyTorch Recurrent.Mpi)
+[[ ${#names[@]} -eq 0 ]] && names=(Recurrent Recurrent.Onnx Recurrent.PyTorch Recurrent.Mpi Recurrent.View)
 for name in "${names[@]}"; do
     project="$root/src/$name/$name.csproj"
     unshipped="$root/src/$name/PublicAPI.Unshipped.txt"

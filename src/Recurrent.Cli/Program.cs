@@ -40,6 +40,7 @@ var root = new RootCommand("recurrent: recurrent neural networks (Elman, Jordan,
     bench,
     ExperimentCommand.Create(),
     ImportCommand.Create(),
+    ViewCommand.Create(),
 };
 
 var parse = root.Parse(args);

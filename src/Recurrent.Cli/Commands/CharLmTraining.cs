@@ -167,6 +167,7 @@ internal sealed class CharLmTraining
                 runLock = RunDirectoryLock.Acquire(output);
                 if (File.Exists(lastPath)) throw new UsageException($"{output} already holds a run ({Trainer<TextBatch>.LastCheckpoint}); pass --resume to continue it, or choose another --out.");
                 run.Write(output);
+                SamplesFile.Clear(output);
             }
             AnsiConsole.MarkupLine($"Training on [bold]{Markup.Escape(text.ToString())}[/]");
             AnsiConsole.MarkupLine($"Model: {Markup.Escape(Describe(model))} ({model.ParameterCount:N0} parameters)");
@@ -239,6 +240,7 @@ internal sealed class CharLmTraining
                     foreach (char c in sampler.Generate("", sampleLength, 0.8, 0, sampleRng)) sample.Append(c);
                     AnsiConsole.WriteLine(sample.ToString());
                     AnsiConsole.WriteLine();
+                    SamplesFile.Append(output, record.Step, record.WallSeconds, record.ValidationLoss, sample.ToString());
                 }
             });
             result = trainer.Fit(source, validation, progress, cancel.Token);

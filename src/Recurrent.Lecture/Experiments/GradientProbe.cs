@@ -1,9 +1,7 @@
-using Recurrent.Autodiff;
+using Recurrent.Layers;
 using Recurrent.Losses;
 using Recurrent.Models;
 using Recurrent.Tensors;
-
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Recurrent.Lecture.Experiments;
 
@@ -12,7 +10,7 @@ namespace Recurrent.Lecture.Experiments;
 /// with respect to the hidden state after each step t, against the distance T − 1 − t from the loss.
 /// </summary>
 /// <remarks>
-/// The cell is unrolled step by step on a tape (its reference equations, <see cref="Cells.IRecurrentCell{T}.Step"/>), so
+/// The machinery is the library's <see cref="GradientFlow"/>: the cell is unrolled step by step on a tape (its reference equations, <see cref="Cells.IRecurrentCell{T}.Step"/>), so
 /// that every state h[t] is a variable of its own; after the backward pass its gradient holds the total derivative,
 /// everything that reaches h[t] from later steps. Backpropagation through time multiplies it by one Jacobian
 /// <c>∂h[t+1]/∂h[t]</c> per step: for the basic cell <c>diag(φ'(a))·W_hh</c>, which shrinks it geometrically when its
@@ -23,34 +21,9 @@ internal static class GradientProbe
     /// <summary>The mean over the batch of <c>‖∂L/∂h[t]‖₂</c>, indexed by distance d = T − 1 − t (so entry 0 is the last step).</summary>
     public static double[] Norms(SequenceClassifier<float> model, Tensor<float> x, Tensor<float> y)
     {
-        var cell = model.Rnn.Cells[0];
-        int batch = x.Dim(0), steps = x.Dim(1);
-        var tape = new Tape<float>();
-        var input = new Variable<float>(x);
-        var state = new Variable<float>[cell.State.Count];
-        for (int c = 0; c < state.Length; c++) state[c] = new Variable<float>(new Tensor<float>(batch, cell.State[c].Size));
-        var hidden = new Variable<float>[steps];
-        Variable<float> output = state[0];
-        for (int t = 0; t < steps; t++)
-        {
-            var step = cell.Step(tape, tape.SelectStep(input, t, batchFirst: true), state);
-            state = step.State;
-            hidden[t] = step.State[0];
-            output = step.Output;
-        }
-        var loss = tape.MeanSquaredError(model.Head.Forward(tape, output), y);
         model.ZeroGrad();
-        tape.Backward(loss);
+        double[] norms = GradientFlow.StateGradientNorms(model.Rnn, x, (tape, last) => tape.MeanSquaredError(model.Head.Forward(tape, last), y))[0];
         model.ZeroGrad();
-        var norms = new double[steps];
-        for (int t = 0; t < steps; t++)
-        {
-            if (hidden[t].Grad is not { } g) continue;
-            int size = g.Dim(1);
-            double sum = 0;
-            for (int b = 0; b < batch; b++) sum += TensorPrimitives.Norm<float>(g.Span.Slice(b * size, size));
-            norms[steps - 1 - t] = sum / batch;
-        }
         return norms;
     }
 }

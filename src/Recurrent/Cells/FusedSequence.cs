@@ -61,6 +61,23 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     /// <summary>Whether the pass holds a cell state C beside h (LSTM).</summary>
     public abstract bool HasCellState { get; }
 
+    /// <summary>
+    /// The names of the gate activations this kernel keeps after a forward pass, in their order within a row of
+    /// <see cref="CopyGates"/> (<c>i, f, g, o</c> for the LSTM, <c>r, z, n</c> for the GRUs); empty for a cell without gates.
+    /// </summary>
+    public virtual IReadOnlyList<string> GateNames => [];
+
+    /// <summary>
+    /// Copies the gate activations of step <paramref name="step"/> (in processing order) of the last forward pass,
+    /// <c>(B, G·H)</c> with G = <see cref="GateNames"/>.Count, to <paramref name="destination"/>. An inference pass keeps them
+    /// for its one step only when it has one step (the streaming step); a training pass keeps them for every step.
+    /// </summary>
+    /// <param name="step">The step s.</param>
+    /// <param name="destination">Receives B × G·H values.</param>
+    public virtual void CopyGates(int step, Span<T> destination)
+    {
+    }
+
     /// <summary>The fused forward pass; see <see cref="FusedForwardArgs{T}"/>.</summary>
     /// <param name="args">Inputs and output buffers.</param>
     public void Forward(scoped ref FusedForwardArgs<T> args)

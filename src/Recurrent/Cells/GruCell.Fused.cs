@@ -34,6 +34,10 @@ internal sealed class GruSequence<T>(GruCell<T> cell) : FusedSequence<T> where T
 
     public override bool HasCellState => false;
 
+    public override IReadOnlyList<string> GateNames { get; } = ["r", "z", "n"];
+
+    public override void CopyGates(int step, Span<T> destination) => _g.AsSpan(step * Batch * 3 * Hidden, Batch * 3 * Hidden).CopyTo(destination);
+
     protected override void ForwardCore(scoped ref FusedForwardArgs<T> args)
     {
         int h = Hidden, g3 = 3 * h, bh = Batch * h, tb = Steps * Batch;

@@ -38,6 +38,10 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
 
     public override bool HasCellState => true;
 
+    public override IReadOnlyList<string> GateNames { get; } = ["i", "f", "g", "o"];
+
+    public override void CopyGates(int step, Span<T> destination) => _gates.AsSpan(step * Batch * 4 * Hidden, Batch * 4 * Hidden).CopyTo(destination);
+
     private int CSlot(int s) => Training ? s : s & 1;
 
     protected override void ForwardCore(scoped ref FusedForwardArgs<T> args)

@@ -45,7 +45,7 @@ public sealed partial class RecurrentLayer<T> : Module<T> where T : unmanaged, I
     /// <summary>
     /// Creates a layer of cells of your own: <paramref name="createCell"/> makes the cell of each layer and direction,
     /// and the layer adds what it adds to any cell (unrolling with backpropagation through time, stacking, both
-    /// directions, dropout between layers, variable lengths, streaming <see cref="Step"/>, PyTorch-style names).
+    /// directions, dropout between layers, variable lengths, streaming <see cref="Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/>, PyTorch-style names).
     /// </summary>
     /// <remarks>
     /// A custom cell has no fused kernel, so the layer records each step's primitives (the reference unroll). Its
@@ -227,7 +227,7 @@ public sealed partial class RecurrentLayer<T> : Module<T> where T : unmanaged, I
         return new RecurrentOutput<T>(input, finalState);
     }
 
-    /// <summary>A zero streaming state for <paramref name="batch"/> sequences, to pass to <see cref="Step"/>.</summary>
+    /// <summary>A zero streaming state for <paramref name="batch"/> sequences, to pass to <see cref="Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/>.</summary>
     /// <param name="batch">B.</param>
     /// <returns>The state, held by the caller.</returns>
     public RecurrentState<T> CreateState(int batch)
@@ -245,7 +245,28 @@ public sealed partial class RecurrentLayer<T> : Module<T> where T : unmanaged, I
     /// <param name="x">The inputs of this step, row-major <c>(B, I)</c>.</param>
     /// <param name="state">The caller's state.</param>
     /// <param name="output">Receives the outputs <c>(B, OutputSize)</c>.</param>
-    public void Step(ReadOnlySpan<T> x, RecurrentState<T> state, Span<T> output)
+    public void Step(ReadOnlySpan<T> x, RecurrentState<T> state, Span<T> output) => Step(x, state, output, default);
+
+    /// <summary>
+    /// The names of the gate activations that <see cref="Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T}, Span{T})"/>
+    /// reports, in their order within a layer's row: <c>i, f, g, o</c> (LSTM: input, forget, candidate, output),
+    /// <c>r, z, n</c> (GRUs: reset, update, candidate); empty for a cell without gates (Elman) or a layer that runs
+    /// its reference step (no fused kernel, or <see cref="UseFusedKernels"/> off), or an int8 copy (<c>Quantize()</c>).
+    /// </summary>
+    public IReadOnlyList<string> GateNames => Quantized is null && RunsFused ? StreamKernels()[0].GateNames : [];
+
+    /// <summary>
+    /// <see cref="Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/>, and also the gate activations this step computed
+    /// in every layer, so a viewer can show the gates of exactly the step that produced the output.
+    /// </summary>
+    /// <param name="x">The inputs of this step, row-major <c>(B, I)</c>.</param>
+    /// <param name="state">The caller's state.</param>
+    /// <param name="output">Receives the outputs <c>(B, OutputSize)</c>.</param>
+    /// <param name="gates">
+    /// Receives <c>(L, B, G·H)</c> with G = <see cref="GateNames"/>.Count, each layer's row holding the G gates of H units
+    /// one after another; empty to skip them.
+    /// </param>
+    public void Step(ReadOnlySpan<T> x, RecurrentState<T> state, Span<T> output, Span<T> gates)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (Directions != 1) throw new InvalidOperationException("A bidirectional layer cannot stream: its reverse direction needs the whole sequence.");
@@ -256,22 +277,31 @@ public sealed partial class RecurrentLayer<T> : Module<T> where T : unmanaged, I
         {
             throw new ArgumentException($"state does not belong to this layer (expected {State.Count} tensors of {Spec.Layers} layers).", nameof(state));
         }
+        if (!gates.IsEmpty)
+        {
+            int expected = Spec.Layers * batch * GateNames.Count * HiddenSize;
+            if (expected == 0) throw new InvalidOperationException($"This {Kind} layer reports no gates (GateNames is empty); pass an empty gates span.");
+            if (gates.Length != expected) throw new ArgumentException($"gates has {gates.Length} values; expected L × B × G·H = {Spec.Layers} × {batch} × {GateNames.Count}·{HiddenSize}.", nameof(gates));
+        }
         if (Quantized is not null) StepQuantized(x, state, output);
-        else if (RunsFused) StepFused(x, state, output);
+        else if (RunsFused) StepFused(x, state, output, gates);
         else StepReference(x, state, output);
     }
+
+    private FusedSequence<T>[] StreamKernels() => _streamKernels ??= _cells.Select(c => ((IFusedCell<T>)c).CreateSequence()).ToArray();
 
     private FusedSequence<T>[]? _streamKernels;
     private T[] _streamBuffer = [];
     private Tape<T>? _streamTape;
 
-    private void StepFused(ReadOnlySpan<T> x, RecurrentState<T> state, Span<T> output)
+    private void StepFused(ReadOnlySpan<T> x, RecurrentState<T> state, Span<T> output, Span<T> gates)
     {
         int batch = state.Batch, h = HiddenSize, bh = batch * h;
-        _streamKernels ??= _cells.Select(c => ((IFusedCell<T>)c).CreateSequence()).ToArray();
+        StreamKernels();
+        int gatesPerLayer = gates.Length / Spec.Layers;
         if (_streamBuffer.Length < 2 * bh) _streamBuffer = new T[2 * bh];
         ReadOnlySpan<T> input = x;
-        bool lstm = _streamKernels[0].HasCellState;
+        bool lstm = _streamKernels![0].HasCellState;
         for (int k = 0; k < Spec.Layers; k++)
         {
             bool last = k == Spec.Layers - 1;
@@ -283,7 +313,8 @@ public sealed partial class RecurrentLayer<T> : Module<T> where T : unmanaged, I
                 X = input, BatchFirst = true, Batch = batch, Steps = 1, Training = false,
                 H0 = hk, C0 = ck, Output = layerOut, OutputStride = h, HN = hk, CN = ck,
             };
-            _streamKernels[k].Forward(ref args);
+            _streamKernels![k].Forward(ref args);
+            if (!gates.IsEmpty) _streamKernels[k].CopyGates(0, gates.Slice(k * gatesPerLayer, gatesPerLayer));
             input = layerOut;
         }
     }

@@ -5,7 +5,7 @@ namespace Recurrent.Layers;
 
 /// <summary>
 /// The state a caller holds while streaming sequences through a layer one step at a time
-/// (<see cref="RecurrentLayer{T}.Step"/>): one tensor per state entry (h, and c for LSTM), each <c>(L, B, size)</c>.
+/// (<see cref="RecurrentLayer{T}.Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/>): one tensor per state entry (h, and c for LSTM), each <c>(L, B, size)</c>.
 /// </summary>
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class RecurrentState<T> where T : unmanaged, IFloatingPointIeee754<T>

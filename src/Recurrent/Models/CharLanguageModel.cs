@@ -23,7 +23,7 @@ namespace Recurrent.Models;
 /// <remarks>
 /// Parameters: <c>embedding.weight</c> (V, E), <c>rnn.weight_ih_l{k}</c> … (PyTorch names), <c>decoder.weight</c> (V, H),
 /// <c>decoder.bias</c> (V). The recurrent state is the caller's: training can carry it across windows (truncated BPTT)
-/// and sampling streams one character at a time through <see cref="RecurrentLayer{T}.Step"/>.
+/// and sampling streams one character at a time through <see cref="RecurrentLayer{T}.Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/>.
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class CharLanguageModel<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -6,7 +6,7 @@ namespace Recurrent.Models;
 
 /// <summary>
 /// Generates text from a <see cref="CharLanguageModel{T}"/> one character at a time, through the layer's streaming
-/// <see cref="RecurrentLayer{T}.Step"/> with the state held here: prime the state with a text, then repeatedly sample
+/// <see cref="RecurrentLayer{T}.Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/> with the state held here: prime the state with a text, then repeatedly sample
 /// the next character from <c>softmax(logits / temperature)</c>, optionally restricted to the k likeliest, and feed it back.
 /// </summary>
 public sealed class CharSampler

@@ -3,7 +3,7 @@ namespace Recurrent.Models;
 /// <summary>
 /// A decoder advanced one token at a time over R rows (R = sources × hypotheses per source), the interface the
 /// decoding strategies of <see cref="SequenceDecoding"/> drive. It holds the recurrent state of every row
-/// (through <see cref="Layers.RecurrentLayer{T}.Step"/>) and whatever each row reads besides its tokens (image
+/// (through <see cref="Layers.RecurrentLayer{T}.Step(ReadOnlySpan{T}, Layers.RecurrentState{T}, Span{T})"/>) and whatever each row reads besides its tokens (image
 /// features, encoder outputs).
 /// </summary>
 internal interface IStepDecoder

@@ -7,7 +7,7 @@ namespace Recurrent.Models;
 /// <summary>
 /// The token-at-a-time decoder of <see cref="SequenceGenerator{T}"/> and <see cref="Seq2Seq{T}"/>: embeds each row's
 /// token (appending the row's feature vector when the model feeds one at every step), advances the recurrent layer
-/// with its streaming <see cref="RecurrentLayer{T}.Step"/>, optionally attends over the row's encoder outputs, and
+/// with its streaming <see cref="RecurrentLayer{T}.Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/>, optionally attends over the row's encoder outputs, and
 /// scores the vocabulary. Rows are sources × copies; each copy starts from its source's initial state.
 /// </summary>
 internal sealed class StepDecoder<T> : IStepDecoder where T : unmanaged, IFloatingPointIeee754<T>

@@ -87,7 +87,7 @@ public class DataParallelTrainerTests(ITestOutputHelper output)
                 return model.Loss(tape, batch);
             };
             var trainer = new Trainer<TextBatch>(model, loss, options with { ProcessGroup = group });
-            var result = trainer.Fit(Windows(corpus, false, 6), validation());
+            var result = trainer.Fit(DataParallelEquivalenceTests.Windows(corpus, false, 6), validation());
             return (Parameters: Parameters(model), Result: result);
         });
         var first = results[0].Result;
@@ -103,7 +103,7 @@ public class DataParallelTrainerTests(ITestOutputHelper output)
         }
 
         var single = CharModel(corpus, CellKind.Lstm);
-        new Trainer<TextBatch>(single, single.Loss, Options with { Steps = first.Steps }).Fit(Windows(corpus, false, 6));
+        new Trainer<TextBatch>(single, single.Loss, Options with { Steps = first.Steps }).Fit(DataParallelEquivalenceTests.Windows(corpus, false, 6));
         double difference = Ranks.MaxDifference(Parameters(single), results[0].Parameters);
         output.WriteLine($"max |Δ| against one process of {first.Steps} steps = {difference:e2}");
         Assert.True(difference <= Tolerance, $"max |Δ| = {difference:e2}");
@@ -129,7 +129,7 @@ public class DataParallelTrainerTests(ITestOutputHelper output)
                 return model.Loss(tape, batch);
             };
             trainer = new Trainer<TextBatch>(model, loss, Options with { Steps = 50, ProcessGroup = group });
-            var result = trainer.Fit(Windows(corpus, true, 4), null, progress, cancel.Token);
+            var result = trainer.Fit(DataParallelEquivalenceTests.Windows(corpus, true, 4), null, progress, cancel.Token);
             return (Parameters: Parameters(model), Result: result);
         });
         Assert.All(results, r => Assert.Equal(StopReason.Cancelled, r.Result.Reason));
@@ -153,11 +153,11 @@ public class DataParallelTrainerTests(ITestOutputHelper output)
                 var model = CharModel(corpus, CellKind.Lstm);
                 var options = Options with { ProcessGroup = group, ValidateEverySteps = 3, CheckpointEverySteps = 2 };
                 new Trainer<TextBatch>(model, model.Loss, options with { CheckpointDirectory = own, MetricsFile = Path.Combine(own, "metrics.jsonl") })
-                    .Fit(Windows(corpus, false, 6), new ValidationWindowBatcher(corpus, 4, 10));
+                    .Fit(DataParallelEquivalenceTests.Windows(corpus, false, 6), new ValidationWindowBatcher(corpus, 4, 10));
                 string shared = Path.Combine(root, "shared");
                 var again = CharModel(corpus, CellKind.Lstm);
                 new Trainer<TextBatch>(again, again.Loss, options with { CheckpointDirectory = shared, MetricsFile = Path.Combine(shared, "metrics.jsonl") })
-                    .Fit(Windows(corpus, false, 6), new ValidationWindowBatcher(corpus, 4, 10));
+                    .Fit(DataParallelEquivalenceTests.Windows(corpus, false, 6), new ValidationWindowBatcher(corpus, 4, 10));
                 return 0;
             });
             Assert.True(File.Exists(Path.Combine(root, "rank0", Trainer<TextBatch>.LastCheckpoint)));
@@ -183,7 +183,7 @@ public class DataParallelTrainerTests(ITestOutputHelper output)
         var corpus = Corpus();
         var options = Options with { ClipNorm = 0.5 };
         var straight = CharModel(corpus, CellKind.Lstm);
-        new Trainer<TextBatch>(straight, straight.Loss, options).Fit(Windows(corpus, true, 6));
+        new Trainer<TextBatch>(straight, straight.Loss, options).Fit(DataParallelEquivalenceTests.Windows(corpus, true, 6));
 
         string dir = Directory.CreateTempSubdirectory("recurrent-dp-resume").FullName;
         try
@@ -206,7 +206,7 @@ public class DataParallelTrainerTests(ITestOutputHelper output)
                 var model = CharModel(corpus, CellKind.Lstm);
                 var trainer = new Trainer<TextBatch>(model, model.Loss, o);
                 if (resumeFrom is not null) trainer.Resume(resumeFrom);
-                trainer.Fit(Windows(corpus, true, 6));
+                trainer.Fit(DataParallelEquivalenceTests.Windows(corpus, true, 6));
                 Assert.Equal(o.Steps, trainer.Step);
                 return Parameters(model);
             }
@@ -232,7 +232,7 @@ public class DataParallelTrainerTests(ITestOutputHelper output)
                 return group.Rank == 1 && trainer!.Step == 2 ? new Variable<float>(new Tensor<float>([float.NaN], 1)) : value;
             };
             trainer = new Trainer<TextBatch>(model, loss, Options with { SkipNonFinite = skip, ProcessGroup = group });
-            trainer.Fit(Windows(corpus, false, 6));
+            trainer.Fit(DataParallelEquivalenceTests.Windows(corpus, false, 6));
             return (Parameters: Parameters(model), trainer.SkippedSteps);
         });
         if (skip == 0)
@@ -289,13 +289,13 @@ public class DataParallelTrainerTests(ITestOutputHelper output)
         try
         {
             var model = CharModel(corpus, CellKind.Lstm);
-            new Trainer<TextBatch>(model, model.Loss, Options with { Steps = 2, CheckpointDirectory = dir }).Fit(Windows(corpus, false, 6));
+            new Trainer<TextBatch>(model, model.Loss, Options with { Steps = 2, CheckpointDirectory = dir }).Fit(DataParallelEquivalenceTests.Windows(corpus, false, 6));
             var error = Assert.Throws<AggregateException>(() => Ranks.Run(2, group =>
             {
                 var rankModel = CharModel(corpus, CellKind.Lstm);
                 var trainer = new Trainer<TextBatch>(rankModel, rankModel.Loss, Options with { ProcessGroup = group });
                 if (group.Rank == 1) trainer.Resume(Path.Combine(dir, Trainer<TextBatch>.LastCheckpoint));
-                return trainer.Fit(Windows(corpus, false, 6));
+                return trainer.Fit(DataParallelEquivalenceTests.Windows(corpus, false, 6));
             }));
             Assert.Equal(2, error.InnerExceptions.Count);
             Assert.Contains(error.InnerExceptions, e => e.Message.Contains("Rank 1 stands at step 2 and rank 0 at step 0; every rank must resume from the same checkpoint, or none."));
@@ -328,7 +328,7 @@ public class DataParallelTrainerTests(ITestOutputHelper output)
         using var threads = Threads.Limit(1);                // every kernel on this thread, where the allocations are counted
         var model = CharModel(corpus, CellKind.Lstm);
         var trainer = new Trainer<TextBatch>(model, model.Loss, Options with { ProcessGroup = group });
-        var windows = Windows(corpus, stream, 6);
+        var windows = DataParallelEquivalenceTests.Windows(corpus, stream, 6);
         long least = long.MaxValue;
         for (int step = 0; step < 8; step++)
         {
