@@ -78,7 +78,7 @@ internal sealed class QuantizedRecurrentLayer
     }
 
     /// <summary>
-    /// One streaming step of B sequences, as <see cref="RecurrentLayer{T}.Step"/> (which has checked the arguments):
+    /// One streaming step of B sequences, as <see cref="RecurrentLayer{T}.Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/> (which has checked the arguments):
     /// the same int8 arithmetic as <see cref="Forward"/>, so stepping through a sequence gives its output exactly.
     /// </summary>
     /// <param name="x">The step's input <c>(B, I)</c>.</param>

@@ -9,7 +9,7 @@ namespace Recurrent.Tests.Models;
 
 /// <summary>
 /// <see cref="CharLanguageModel{T}.ScoreCarried"/> against a naive stream through the layer's one-step
-/// <see cref="RecurrentLayer{T}.Step"/>, and <see cref="CharLanguageModel{T}.ScoreWindows"/> against the trainer's
+/// <see cref="RecurrentLayer{T}.Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/>, and <see cref="CharLanguageModel{T}.ScoreWindows"/> against the trainer's
 /// validation (<see cref="Evaluation.MeanLoss{TBatch}"/> over a <see cref="ValidationWindowBatcher"/>).
 /// </summary>
 public class CharLanguageModelScoreTests

@@ -6,7 +6,7 @@ using Recurrent.Tensors;
 namespace Recurrent.Tests.Models;
 
 /// <summary>
-/// <c>Quantize()</c> on a trained model whose decoder streams (<see cref="RecurrentLayer{T}.Step"/>) from the encoder's
+/// <c>Quantize()</c> on a trained model whose decoder streams (<see cref="RecurrentLayer{T}.Step(ReadOnlySpan{T}, RecurrentState{T}, Span{T})"/>) from the encoder's
 /// final states, with attention: the int8 copy still solves the task, greedy and beam.
 /// </summary>
 public class QuantizedModelTests
