@@ -43,8 +43,14 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     /// <summary>Whether the current pass runs backwards in time, and saves for a backward pass.</summary>
     protected bool Reverse, Training;
 
-    /// <summary>Input in processing order, <c>(T, B, I)</c>.</summary>
+    /// <summary>
+    /// Input in processing order, <c>(T, B, I)</c>, rows <see cref="InputStride"/> apart (a cell may keep other values
+    /// beside each row's I features, as the LSTM keeps the state h[s] to multiply <c>[x, h]</c> in one product).
+    /// </summary>
     protected T[] X = [];
+
+    /// <summary>Distance between two rows of <see cref="X"/>: I unless a cell keeps more beside each row.</summary>
+    protected virtual int InputStride => Input;
 
     /// <summary>Hidden states in processing order, <c>(T + 1, B, H)</c>.</summary>
     protected T[] Hs = [];
@@ -356,7 +362,7 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
             a.Lengths.CopyTo(_lengths);
         }
         int tb = Steps * Batch, bh = Batch * Hidden;
-        Ensure(ref X, tb * Input);
+        Ensure(ref X, tb * InputStride);
         Ensure(ref Hs, (Steps + 1) * bh);
         if (Training)
         {
@@ -379,7 +385,7 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     {
         for (int s = 0; s < Steps; s++)
         {
-            for (int b = 0; b < Batch; b++) x.Slice(SourceRow(s, b) * Input, Input).CopyTo(X.AsSpan((s * Batch + b) * Input, Input));
+            for (int b = 0; b < Batch; b++) x.Slice(SourceRow(s, b) * Input, Input).CopyTo(X.AsSpan((s * Batch + b) * InputStride, Input));
         }
     }
 
