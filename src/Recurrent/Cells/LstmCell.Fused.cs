@@ -23,8 +23,9 @@ public sealed partial class LstmCell<T> : IFusedCell<T>
 /// once per call (<see cref="PackedMatrix{T}"/>). Against an input projection of all T steps beforehand and a separate
 /// recurrent product, this keeps a step's pre-activations in cache from the product to the gate pass instead of
 /// reading them back from memory (LSTM B 32, T 50, I 64, H 128: (T, B, 4H) is 3.2 MB), and the gate pass reads one
-/// pre-activation per gate instead of two. A streaming call (T &lt; 4, where packing costs more than it saves) keeps
-/// the two products: the input projection of its steps, then the recurrent product added into it.
+/// pre-activation per gate instead of two. A streaming call (T &lt; 4, where packing costs more than it saves) and a
+/// layer whose stacked weights outgrow L2 keep two products: the input projection of all steps beforehand, then each
+/// step's recurrent product added into it.
 /// </para>
 /// <para>
 /// Backward per step, from the saved activations (σ' = y(1−y), tanh' = 1−y²):
@@ -47,16 +48,26 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
     private T[] _bias = [];    // (4H): b_ih + b_hh
     private T[] _stacked = []; // (4H, I + H): [W_ih, W_hh] row by row, packed into _weights
     private PackedMatrix<T>? _weights; // [W_ih; W_hh]ᵀ for the forward steps
+    private PackedMatrix<T>? _whhT;    // W_hhᵀ for the forward steps when not stacked
     private PackedMatrix<T>? _whh;     // W_hh for the backward steps
 
     public override bool HasCellState => true;
 
-    /// <summary>A sequence's rows of X hold [x[s], h[s]]; a streaming call's hold x alone.</summary>
+    /// <summary>A stacked pass's rows of X hold [x[s], h[s]]; the others' hold x alone.</summary>
     protected override int InputStride => Stacked ? Input + Hidden : Input;
 
-    /// <summary>Whether this pass multiplies <c>[x, h]</c> by the stacked weights at every step (a sequence) rather than
-    /// projecting all inputs first (a streaming call).</summary>
-    private bool Stacked => PacksWeights;
+    /// <summary>
+    /// Whether this pass multiplies <c>[x, h]</c> by the stacked weights at every step rather than projecting all
+    /// inputs first: for a sequence whose stacked weights fit in a core's L2 cache (<see cref="StackedLimit"/>).
+    /// </summary>
+    private bool Stacked => PacksWeights && (long)(Input + Hidden) * 4 * Hidden <= StackedLimit;
+
+    /// <summary>
+    /// The largest stacked weight, in elements (1 MB of floats), multiplied at every step: a step then reads it from
+    /// L2. Larger weights (LSTM M: I 256, H 512, 6 MB) come from L3 at every step either way, and there one large
+    /// input projection beforehand runs faster than adding I rows to every step's product.
+    /// </summary>
+    private const long StackedLimit = 256 * 1024;
 
     private int CSlot(int s) => Training ? s : s & 1;
 
@@ -81,6 +92,7 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         else
         {
             Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, _gates.AsSpan(0, tb * g4), tb, g4, Input, transposeB: true);
+            Pack(ref _whhT, cell.WeightHH.Value.Span, Hidden, Hidden, g4, transpose: true);
         }
         RunRecurrence(ForwardMode);
         _cs.AsSpan(CSlot(Steps) * bh, bh).CopyTo(args.CN);
@@ -132,7 +144,7 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
             {
                 var pre = _gates.AsSpan(GateRow(s, r0), rows * g4);
                 if (Stacked) StepProduct(X.AsSpan((s * Batch + r0) * k, rows * k), k, _weights, default, 0, true, pre, g4, rows, g4, k, accumulate: false);
-                else StepProduct(Hs.AsSpan((s * Batch + r0) * h, rows * h), h, null, whh, h, true, pre, g4, rows, g4, h, accumulate: true);
+                else StepProduct(Hs.AsSpan((s * Batch + r0) * h, rows * h), h, PacksWeights ? _whhT : null, whh, h, true, pre, g4, rows, g4, h, accumulate: true);
                 for (int b = r0; b < r1; b++) ForwardRow(s, b);
             }
             return;
