@@ -8,9 +8,10 @@ using Recurrent.Tests.Kernels;
 namespace Recurrent.Tests.Layers;
 
 /// <summary>
-/// The LSTM's fused sequence path that multiplies <c>[x[s], h[s]]</c> by the stacked, packed <c>[W_ih; W_hh]ᵀ</c> at
-/// every step (T ≥ 4, stacked weights up to 1 MB) against the reference unroll of the cell's equations in double precision, on input and hidden
-/// sizes that hit the vector tails and the packed panels' edges, with each GEMM micro-kernel; and its thread split.
+/// The LSTM's fused inference path that multiplies <c>[x[s], h[s]]</c> by the stacked, packed <c>[W_ih; W_hh]ᵀ</c> at
+/// every step (T ≥ 4, stacked weights up to 1 MB), and the training path beside it, against the reference unroll of
+/// the cell's equations in double precision, on input and hidden sizes that hit the vector tails and the packed
+/// panels' edges, with each GEMM micro-kernel; and their thread split.
 /// </summary>
 public class StackedLstmStepTests
 {
@@ -47,6 +48,7 @@ public class StackedLstmStepTests
         var x = Tensor.Normal<float>(new Rng(7), 0, 1, batch, steps, input);
         var r = Tensor.Normal<float>(new Rng(8), 0, 1, batch, steps, hidden);
         var expected = Run(doubleLayer, fused: false, ToDouble(x), ToDouble(r));
+        for (int i = 0; i < 3; i++) expected.Add(("inference " + expected[i].Name, expected[i].Values)); // output, final h, final c
         List<(string Name, float[] Values)> actual;
         using (Threads.Limit(1))
         {
@@ -54,6 +56,9 @@ public class StackedLstmStepTests
             {
                 Gemm.ForcedKernel = Enum.Parse<GemmKernelKind>(kernel);
                 actual = Run(layer, fused: true, x, r);
+                // Inference (nothing requires a gradient) takes the stacked path: output and final states.
+                var inference = Infer(layer, x);
+                for (int i = 0; i < inference.Count; i++) actual.Add(("inference " + inference[i].Name, inference[i].Values));
             }
             finally
             {
@@ -80,13 +85,14 @@ public class StackedLstmStepTests
     [InlineData(64, 4)]
     public void OneThreadAndTwoGiveTheSameBits(int batch, int steps)
     {
-        // Each core owns whole 8-row ranges of the batch for all steps; every element is summed in the same order.
+        // Each core owns whole 8-row ranges of the batch for all steps; every element is summed in the same order,
+        // training and inference (the stacked path) alike.
         var layer = new RecurrentLayer<float>(20, new RecurrentSpec { Cell = CellKind.Lstm, HiddenSize = 40 }, new Rng(3));
         var x = Tensor.Normal<float>(new Rng(4), 0, 1, batch, steps, 20);
         var r = Tensor.Normal<float>(new Rng(5), 0, 1, batch, steps, 40);
         List<(string Name, float[] Values)> one, two;
-        using (Threads.Limit(1)) one = Run(layer, true, x, r);
-        using (Threads.Limit(2)) two = Run(layer, true, x, r);
+        using (Threads.Limit(1)) one = [.. Run(layer, true, x, r), .. Infer(layer, x)];
+        using (Threads.Limit(2)) two = [.. Run(layer, true, x, r), .. Infer(layer, x)];
         for (int i = 0; i < one.Count; i++) Assert.True(one[i].Values.AsSpan().SequenceEqual(two[i].Values), $"{one[i].Name} differs between 1 and 2 threads");
     }
 
@@ -115,6 +121,24 @@ public class StackedLstmStepTests
                     Assert.True(Math.Abs(expected - stepOutput[b * hidden + j]) <= 1e-5f, $"step {t} row {b} unit {j}: sequence {expected:G9}, streaming {stepOutput[b * hidden + j]:G9}");
                 }
             }
+        }
+    }
+
+    /// <summary>Output, final h and final c of a forward with no gradient anywhere (the inference path).</summary>
+    private static List<(string Name, float[] Values)> Infer(RecurrentLayer<float> layer, Tensor<float> x)
+    {
+        layer.UseFusedKernels = true;
+        var saved = layer.Parameters().Select(p => p.RequiresGrad).ToArray();
+        foreach (var p in layer.Parameters()) p.RequiresGrad = false;
+        try
+        {
+            var result = layer.Forward(new Tape<float>(), new Variable<float>(x.Clone()));
+            return [("output", result.Output.Value.ToArray()), ("final h", result.FinalState[0].Value.ToArray()), ("final c", result.FinalState[1].Value.ToArray())];
+        }
+        finally
+        {
+            var parameters = layer.Parameters();
+            for (int i = 0; i < parameters.Count; i++) parameters[i].RequiresGrad = saved[i];
         }
     }
 
