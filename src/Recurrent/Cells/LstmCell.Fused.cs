@@ -24,8 +24,8 @@ public sealed partial class LstmCell<T> : IFusedCell<T>
 /// recurrent product, this keeps a step's pre-activations in cache from the product to the gate pass instead of
 /// reading them back from memory (LSTM B 32, T 50, I 64, H 128: (T, B, 4H) is 3.2 MB), and the gate pass reads one
 /// pre-activation per gate instead of two. A streaming call (T &lt; 4, where packing costs more than it saves) and a
-/// layer whose stacked weights outgrow L2 keep two products: the input projection of all steps beforehand, then each
-/// step's recurrent product added into it.
+/// layer whose stacked weights outgrow L2, and training, keep two products: the input projection of all steps
+/// beforehand and each step's recurrent product, which the gate pass adds.
 /// </para>
 /// <para>
 /// Backward per step, from the saved activations (σ' = y(1−y), tanh' = 1−y²):
@@ -43,12 +43,11 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
 {
     private T[] _gates = [];   // (T, B, 4H) training, (B, 4H) inference of a sequence: pre-activations, then activations, then their gradients
     private T[] _cs = [];      // (T + 1, B, H) training, (2, B, H) inference: cell states
-    private T[] _tanhC = [];   // (T, B, H) training
+    private T[] _tanhC = [];   // (T, B, H) training, (1, B, H) inference when not stacked
     private T[] _dc = [];      // (B, H)
     private T[] _bias = [];    // (4H): b_ih + b_hh
     private T[] _stacked = []; // (4H, I + H): [W_ih, W_hh] row by row, packed into _weights
     private PackedMatrix<T>? _weights; // [W_ih; W_hh]ᵀ for the forward steps
-    private PackedMatrix<T>? _whhT;    // W_hhᵀ for the forward steps when not stacked
     private PackedMatrix<T>? _whh;     // W_hh for the backward steps
 
     public override bool HasCellState => true;
@@ -83,7 +82,7 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         int g4 = 4 * Hidden, bh = Batch * Hidden, tb = Steps * Batch;
         Ensure(ref _gates, (Training || !Stacked ? tb : Batch) * g4);
         Ensure(ref _cs, (Training ? Steps + 1 : 2) * bh);
-        Ensure(ref _tanhC, (Training ? Steps : 0) * bh);
+        Ensure(ref _tanhC, (Training ? Steps : 1) * bh);
         Ensure(ref _bias, g4);
         TensorPrimitives.Add(cell.BiasIH.Value.Span, cell.BiasHH.Value.Span, _bias.AsSpan(0, g4));
         args.C0.CopyTo(_cs);
@@ -96,7 +95,7 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         else
         {
             Gemm.Multiply<T>(X.AsSpan(0, tb * Input), cell.WeightIH.Value.Span, _gates.AsSpan(0, tb * g4), tb, g4, Input, transposeB: true);
-            Pack(ref _whhT, cell.WeightHH.Value.Span, Hidden, Hidden, g4, transpose: true);
+            PrepareRecurrent(cell.WeightHH.Value, 4);
         }
         RunRecurrence(ForwardMode);
         _cs.AsSpan(CSlot(Steps) * bh, bh).CopyTo(args.CN);
@@ -143,12 +142,10 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         if (mode == ForwardMode)
         {
             int k = Input + h;
-            ReadOnlySpan<T> whh = cell.WeightHH.Value.Span;
             for (int s = 0; s < Steps; s++)
             {
-                var pre = _gates.AsSpan(GateRow(s, r0), rows * g4);
-                if (Stacked) StepProduct(X.AsSpan((s * Batch + r0) * k, rows * k), k, _weights, default, 0, true, pre, g4, rows, g4, k, accumulate: false);
-                else StepProduct(Hs.AsSpan((s * Batch + r0) * h, rows * h), h, PacksWeights ? _whhT : null, whh, h, true, pre, g4, rows, g4, h, accumulate: true);
+                if (Stacked) StepProduct(X.AsSpan((s * Batch + r0) * k, rows * k), k, _weights, default, 0, true, _gates.AsSpan(GateRow(s, r0), rows * g4), g4, rows, g4, k, accumulate: false);
+                else RecurrentProduct(s, r0, r1);
                 for (int b = r0; b < r1; b++) ForwardRow(s, b);
             }
             return;
@@ -185,7 +182,7 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         }
         var gate = _gates.AsSpan(GateRow(s, b), g4);
         var bias = _bias.AsSpan(0, g4);
-        if (!Training)
+        if (Stacked)
         {
             var infer = new InferenceLanes
             {
@@ -200,7 +197,8 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         {
             I = gate[..h], F = gate.Slice(h, h), G = gate.Slice(2 * h, h), O = gate.Slice(3 * h, h),
             BI = bias[..h], BF = bias.Slice(h, h), BG = bias.Slice(2 * h, h), BO = bias.Slice(3 * h, h),
-            CPrev = cPrev, C = c, TanhC = _tanhC.AsSpan(s * bh + b * h, h), H = next, HNext = stackedNext,
+            RI = RecurrentGate(b, 0), RF = RecurrentGate(b, 1), RG = RecurrentGate(b, 2), RO = RecurrentGate(b, 3),
+            CPrev = cPrev, C = c, TanhC = _tanhC.AsSpan((Training ? s : 0) * bh + b * h, h), H = next,
         };
         ElementWise.Run<T, ForwardLanes>(ref lanes, h);
     }
@@ -223,42 +221,39 @@ internal sealed class LstmSequence<T>(LstmCell<T> cell) : FusedSequence<T> where
         ElementWise.Run<T, BackwardLanes>(ref lanes, h);
     }
 
-    /// <summary>The training gate pass: activations over the pre-activations, c', tanh(c') and h' (twice: Hs and the next [x, h] row).</summary>
+    /// <summary>The gate pass of the projection-first path: <c>G + R + b</c>, activations over G, c', tanh(c'), h'.</summary>
     private ref struct ForwardLanes : ILaneKernel<T>
     {
-        public Span<T> I, F, G, O, C, TanhC, H, HNext;
-        public ReadOnlySpan<T> BI, BF, BG, BO, CPrev;
+        public Span<T> I, F, G, O, C, TanhC, H;
+        public ReadOnlySpan<T> RI, RF, RG, RO, BI, BF, BG, BO, CPrev;
 
         void ILaneKernel<T>.Vector<TV>(int j)
         {
-            var i = TV.Sigmoid(TV.Load(I, j) + TV.Load(BI, j));
-            var f = TV.Sigmoid(TV.Load(F, j) + TV.Load(BF, j));
-            var g = TV.Tanh(TV.Load(G, j) + TV.Load(BG, j));
-            var o = TV.Sigmoid(TV.Load(O, j) + TV.Load(BO, j));
+            var i = TV.Sigmoid(TV.Load(I, j) + TV.Load(RI, j) + TV.Load(BI, j));
+            var f = TV.Sigmoid(TV.Load(F, j) + TV.Load(RF, j) + TV.Load(BF, j));
+            var g = TV.Tanh(TV.Load(G, j) + TV.Load(RG, j) + TV.Load(BG, j));
+            var o = TV.Sigmoid(TV.Load(O, j) + TV.Load(RO, j) + TV.Load(BO, j));
             var c = f * TV.Load(CPrev, j) + i * g;
             var tc = TV.Tanh(c);
-            var h = o * tc;
             TV.Store(i, I, j);
             TV.Store(f, F, j);
             TV.Store(g, G, j);
             TV.Store(o, O, j);
             TV.Store(c, C, j);
             TV.Store(tc, TanhC, j);
-            TV.Store(h, H, j);
-            TV.Store(h, HNext, j);
+            TV.Store(o * tc, H, j);
         }
 
         public void Scalar(int j)
         {
-            T i = VectorMath.Sigmoid(I[j] + BI[j]), f = VectorMath.Sigmoid(F[j] + BF[j]);
-            T g = VectorMath.Tanh(G[j] + BG[j]), o = VectorMath.Sigmoid(O[j] + BO[j]);
+            T i = VectorMath.Sigmoid(I[j] + RI[j] + BI[j]), f = VectorMath.Sigmoid(F[j] + RF[j] + BF[j]);
+            T g = VectorMath.Tanh(G[j] + RG[j] + BG[j]), o = VectorMath.Sigmoid(O[j] + RO[j] + BO[j]);
             T c = f * CPrev[j] + i * g, tc = VectorMath.Tanh(c);
             (I[j], F[j], G[j], O[j], C[j], TanhC[j], H[j]) = (i, f, g, o, c, tc, o * tc);
-            HNext[j] = o * tc;
         }
     }
 
-    /// <summary>The inference gate pass: only c' and h' are kept (same arithmetic as <see cref="ForwardLanes"/>).</summary>
+    /// <summary>The stacked (inference) gate pass: <c>P + b</c>, only c' and h' kept, h' also into the next step's <c>[x, h]</c> row.</summary>
     private ref struct InferenceLanes : ILaneKernel<T>
     {
         public Span<T> C, H, HNext;
