@@ -29,7 +29,7 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
     private T[] _gh = [];     // (T, B, 3H): dGh in backward
     private T[] _hHat = [];   // (T, B, H) training, (1, B, H) inference: W_hn·h + b_hn
     private T[] _bias = [];   // (3H): b_ih + [b_hr, b_hz, 0]
-    private PackedMatrix<T>? _whh;
+    private PackedMatrix<T>? _whh; // W_hh for the backward steps: the forward's packed W_hhᵀ storage, repacked
 
     public override bool HasCellState => false;
 
@@ -55,7 +55,7 @@ internal sealed class CudnnGruSequence<T>(CudnnGruCell<T> cell) : FusedSequence<
     protected override void BackwardCore(scoped ref FusedBackwardArgs<T> args)
     {
         int h = Hidden, g3 = 3 * h, tb = Steps * Batch;
-        Pack(ref _whh, cell.WeightHH.Value.Span, h, g3, h, transpose: false);
+        _whh = PackRecurrentForBackward(cell.WeightHH.Value.Span, h, g3, h);
         RunRecurrence(BackwardMode);
         var dGx = _gx.AsSpan(0, tb * g3);
         var dGh = _gh.AsSpan(0, tb * g3);

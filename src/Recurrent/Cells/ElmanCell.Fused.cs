@@ -21,7 +21,7 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
 {
     private T[] _pre = [];   // (T, B, H): input projections, then pre-activations, then their gradients
     private T[] _bias = [];  // (H): b_ih + b_hh
-    private PackedMatrix<T>? _whh;
+    private PackedMatrix<T>? _whh; // W_hh for the backward steps: the forward's packed W_hhᵀ storage, repacked
 
     public override bool HasCellState => false;
 
@@ -39,7 +39,7 @@ internal sealed class ElmanSequence<T>(ElmanCell<T> cell) : FusedSequence<T> whe
     protected override void BackwardCore(scoped ref FusedBackwardArgs<T> args)
     {
         int h = Hidden, tb = Steps * Batch;
-        Pack(ref _whh, cell.WeightHH.Value.Span, h, h, h, transpose: false);
+        _whh = PackRecurrentForBackward(cell.WeightHH.Value.Span, h, h, h);
         RunRecurrence(BackwardMode);
         var dPre = _pre.AsSpan(0, tb * h);
         var x = X.AsSpan(0, tb * Input);

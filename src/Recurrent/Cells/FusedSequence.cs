@@ -43,8 +43,14 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     /// <summary>Whether the current pass runs backwards in time, and saves for a backward pass.</summary>
     protected bool Reverse, Training;
 
-    /// <summary>Input in processing order, <c>(T, B, I)</c>.</summary>
+    /// <summary>
+    /// Input in processing order, <c>(T, B, I)</c>, rows <see cref="InputStride"/> apart (a cell may keep other values
+    /// beside each row's I features, as the LSTM keeps the state h[s] to multiply <c>[x, h]</c> in one product).
+    /// </summary>
     protected T[] X = [];
+
+    /// <summary>Distance between two rows of <see cref="X"/>: I unless a cell keeps more beside each row.</summary>
+    protected virtual int InputStride => Input;
 
     /// <summary>Hidden states in processing order, <c>(T + 1, B, H)</c>.</summary>
     protected T[] Hs = [];
@@ -102,6 +108,7 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
         int bh = Batch * Hidden;
         if (args.DHN.IsEmpty) Array.Clear(DH, 0, bh);
         else args.DHN.CopyTo(DH);
+        if (!args.DX.IsEmpty) Ensure(ref DXBuffer, Steps * Batch * Input); // only when x needs its gradient
         BackwardCore(ref args);
         if (!args.DH0.IsEmpty) TensorPrimitives.Add(args.DH0, DH.AsSpan(0, bh), args.DH0);
         if (!args.DX.IsEmpty) ScatterInputGrad(args.DX);
@@ -257,6 +264,19 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
         Pack(ref _recurrentPacked, weight.Span, Hidden, Hidden, gates * Hidden, transpose: true);
     }
 
+    /// <summary>
+    /// Packs <paramref name="weight"/> (W_hh as stored, op(B) = W_hh) for the backward steps' <c>dG·W_hh</c> into the
+    /// storage of the forward's packed W_hhᵀ. Every forward repacks that storage anyway, and the backward needs only its
+    /// own layout, so training holds one packed copy of W_hh instead of two (LSTM H 1024: 16 MB less).
+    /// </summary>
+    /// <param name="weight">W_hh, <c>(G·H, H)</c> as stored.</param>
+    /// <param name="ldb">Its leading dimension.</param>
+    /// <param name="k">Rows of op(B): G·H.</param>
+    /// <param name="n">Columns of op(B): H.</param>
+    /// <returns>The packed weight, or null when <see cref="PacksWeights"/> is false.</returns>
+    protected PackedMatrix<T>? PackRecurrentForBackward(ReadOnlySpan<T> weight, int ldb, int k, int n) =>
+        Pack(ref _recurrentPacked, weight, ldb, k, n, transpose: false);
+
     /// <summary>Row b's block of gate g in <see cref="Recurrent"/>: H values.</summary>
     /// <param name="b">The row.</param>
     /// <param name="g">The gate block.</param>
@@ -373,14 +393,13 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
             a.Lengths.CopyTo(_lengths);
         }
         int tb = Steps * Batch, bh = Batch * Hidden;
-        Ensure(ref X, tb * Input);
+        Ensure(ref X, tb * InputStride);
         Ensure(ref Hs, (Steps + 1) * bh);
         if (Training)
         {
             Ensure(ref DY, tb * Hidden);
             Ensure(ref DH, bh);
             Ensure(ref DHNext, bh);
-            Ensure(ref DXBuffer, tb * Input);
         }
         GatherInput(a.X);
         a.H0.CopyTo(Hs);
@@ -396,7 +415,7 @@ internal abstract class FusedSequence<T> : IParallelTask where T : unmanaged, IF
     {
         for (int s = 0; s < Steps; s++)
         {
-            for (int b = 0; b < Batch; b++) x.Slice(SourceRow(s, b) * Input, Input).CopyTo(X.AsSpan((s * Batch + b) * Input, Input));
+            for (int b = 0; b < Batch; b++) x.Slice(SourceRow(s, b) * Input, Input).CopyTo(X.AsSpan((s * Batch + b) * InputStride, Input));
         }
     }
 
