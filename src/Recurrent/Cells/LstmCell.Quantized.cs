@@ -51,6 +51,18 @@ internal sealed class QuantizedLstm : IParallelTask
         TensorPrimitives.Add(cell.BiasIH.Value.Span, cell.BiasHH.Value.Span, _bias);
     }
 
+    private QuantizedLstm(QuantizedLstm weights)
+    {
+        (Input, Hidden, WeightIH, WeightHH, _bias) = (weights.Input, weights.Hidden, weights.WeightIH, weights.WeightHH, weights._bias);
+    }
+
+    /// <summary>
+    /// A second kernel on the same int8 weights with buffers of its own: the layer's streaming steps keep theirs apart
+    /// from its whole-sequence passes without quantizing and storing the weights twice.
+    /// </summary>
+    /// <returns>The kernel.</returns>
+    public QuantizedLstm WithOwnBuffers() => new(this);
+
     /// <summary>I.</summary>
     public int Input { get; }
 

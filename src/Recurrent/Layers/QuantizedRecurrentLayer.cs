@@ -26,7 +26,7 @@ internal sealed class QuantizedRecurrentLayer
         if (layer.Kind != CellKind.Lstm) throw new NotSupportedException(QuantizedMessages.Unsupported(layer.Kind));
         _layer = layer;
         _cells = layer.Cells.Select(c => new QuantizedLstm((LstmCell<float>)c)).ToArray();
-        _streamCells = layer.Cells.Select(c => new QuantizedLstm((LstmCell<float>)c)).ToArray();
+        _streamCells = _cells.Select(c => c.WithOwnBuffers()).ToArray(); // the same int8 weights, other buffers
     }
 
     /// <summary>The quantized cells, entry <c>k·D + d</c>.</summary>
